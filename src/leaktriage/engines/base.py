@@ -15,7 +15,7 @@ from typing import Any, final
 
 import pyarrow as pa
 
-from leaktriage.errors import EngineError
+from leaktriage.errors import EngineError, LeakTriageError
 
 __all__ = ["Dialect", "Engine", "quote_ident"]
 
@@ -57,7 +57,7 @@ class Engine(ABC):
     def _fetch_rows(self, sql: str, params: Sequence[Any] | None) -> list[tuple[Any, ...]]: ...
 
     @abstractmethod
-    def _load_arrow(self, table: str, batches: pa.RecordBatchReader) -> None: ...
+    def _run_with_stream(self, name: str, batches: pa.RecordBatchReader, sql: str) -> None: ...
 
     @abstractmethod
     def _stream_arrow(
@@ -124,24 +124,37 @@ class Engine(ABC):
             raise self._wrap(exc, step) from None
 
     @final
-    def load_arrow(
-        self, table: str, batches: pa.RecordBatchReader, *, step: str = "load"
+    def run_with_stream(
+        self, name: str, batches: pa.RecordBatchReader, sql: str, *, step: str = "load"
     ) -> None:
-        """Create (or replace) ``table`` from a stream of Arrow batches, memory bounded."""
-        try:
-            self._load_arrow(table, batches)
-        except Exception as exc:  # noqa: BLE001
-            if isinstance(exc, EngineError):
-                raise
-            # Errors raised by the producer of the batches (an InputError) pass through.
-            from leaktriage.errors import LeakTriageError
+        """Run ``sql`` with the stream ``batches`` readable as the relation ``name``.
 
+        The engine pulls batches as the statement needs them, so memory stays bounded. An error
+        raised by the producer of the batches (an :class:`InputError`) passes through unwrapped.
+        """
+        if not _SAFE_IDENT.match(name):
+            raise ValueError(f"bad relation name {name!r}")
+        try:
+            self._run_with_stream(name, batches, sql)
+        except Exception as exc:  # noqa: BLE001 - wrapped once, here
             cause: BaseException | None = exc
             while cause is not None:
                 if isinstance(cause, LeakTriageError):
                     raise cause from None
                 cause = cause.__cause__ or cause.__context__
             raise self._wrap(exc, step) from None
+
+    @final
+    def load_arrow(
+        self, table: str, batches: pa.RecordBatchReader, *, step: str = "load"
+    ) -> None:
+        """Create (or replace) ``table`` from a stream of Arrow batches, memory bounded."""
+        self.run_with_stream(
+            "__lt_arrow_in",
+            batches,
+            f"create or replace table {table} as select * from __lt_arrow_in",
+            step=step,
+        )
 
     @final
     def set_variable(self, name: str, value: Any) -> None:

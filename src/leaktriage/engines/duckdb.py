@@ -125,13 +125,13 @@ class DuckDBEngine(Engine):
         finally:
             cursor.close()
 
-    def _load_arrow(self, table: str, batches: pa.RecordBatchReader) -> None:
+    def _run_with_stream(self, name: str, batches: pa.RecordBatchReader, sql: str) -> None:
         # DuckDB scans the reader lazily: batches flow through without being held in memory.
-        self._con.register("__lt_arrow_in", batches)
+        self._con.register(name, batches)
         try:
-            self._con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM __lt_arrow_in")
+            self._con.execute(sql)
         finally:
-            self._con.unregister("__lt_arrow_in")
+            self._con.unregister(name)
 
     def _set_variable(self, name: str, value: Any) -> None:
         self._con.execute(f"SET VARIABLE {name} = ?", [value])

@@ -1,0 +1,450 @@
+"""The ``leaktriage`` command line (Typer + Rich), thin over the stages.
+
+Errors are mapped to exit codes in one place (:func:`_run`): 0 ok, 2 usage, 3 input rejected,
+4 workspace or key problem, 1 anything else. Every error is one line on stderr that names the
+file, line and column, never a value read from the data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from leaktriage.errors import LeakTriageError, exit_code_for
+from leaktriage.workspace import KEY_ENV, Workspace, default_workspace_path
+
+__all__ = ["app"]
+
+log = logging.getLogger("leaktriage")
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="leaktriage",
+    help="Triage leaks of customer data: genuine or not, whose, who is exposed, what is owed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+source_app = typer.Typer(help="Reference sources: the operator's own systems and copies.")
+corpus_app = typer.Typer(help="Prior-leak corpus: leaks already known.")
+canary_app = typer.Typer(help="Canary customers planted in copies of the data.")
+synth_app = typer.Typer(help="Synthetic operators, populations and leak scenarios.")
+app.add_typer(source_app, name="source")
+app.add_typer(corpus_app, name="corpus")
+app.add_typer(canary_app, name="canary")
+app.add_typer(synth_app, name="synth")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class EngineName(str, Enum):
+    """Engines a command can run on."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class OnError(str, Enum):
+    """What to do with a malformed row."""
+
+    skip = "skip"
+    fail = "fail"
+
+
+class _State:
+    workspace: Path = default_workspace_path()
+    verbose: bool = False
+
+
+state = _State()
+
+
+@app.callback()
+def main(
+    workspace: Annotated[
+        Path,
+        typer.Option(
+            "--workspace",
+            envvar="LEAKTRIAGE_WORKSPACE",
+            help="Workspace directory.",
+            show_default="./leaktriage-workspace",
+        ),
+    ] = Path("leaktriage-workspace"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+) -> None:
+    """leaktriage: decide whether a leak is real, whose it is, and who is exposed."""
+    state.workspace = workspace
+    state.verbose = verbose
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Run a command body, mapping the error tree to one stderr line and an exit code."""
+    try:
+        return fn()
+    except LeakTriageError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(exit_code_for(exc)) from None
+
+
+def _not_yet(what: str) -> None:
+    err.print(f"error: {what} is not yet available in this version of leaktriage", markup=False)
+    raise typer.Exit(2)
+
+
+def _require_duckdb(engine: EngineName) -> None:
+    if engine is not EngineName.duckdb:
+        err.print("error: --engine spark is not yet available; use --engine duckdb", markup=False)
+        raise typer.Exit(2)
+
+
+def _open_workspace() -> Workspace:
+    return Workspace.open(state.workspace, env_key=os.environ.get(KEY_ENV))
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+
+
+def _parse_map(items: list[str] | None) -> dict[str, str]:
+    from leaktriage.classify import parse_overrides
+
+    try:
+        return parse_overrides(items or [])
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--map") from None
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    """Write JSON atomically: a complete file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".lt-", suffix=".json", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh, indent=2, ensure_ascii=False, default=str)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+@contextmanager
+def _byte_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar over bytes read; yields the callback ingest calls."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and not os.environ.get("LEAKTRIAGE_PROGRESS"),
+    )
+    task = progress.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total or None)
+
+    with progress:
+        yield update
+
+
+# -- commands ---------------------------------------------------------------------------------
+@app.command()
+def init() -> None:
+    """Create the encrypted workspace and, unless LEAKTRIAGE_KEY is set, its key file (0600)."""
+
+    def body() -> None:
+        ws, wrote_key = Workspace.init(state.workspace, env_key=os.environ.get(KEY_ENV))
+        ws.close()
+        out.print(f"workspace created: {state.workspace}")
+        if wrote_key:
+            out.print(
+                f"key written to {state.workspace / 'key'} (mode 0600): keep it safe; "
+                f"without it the workspace cannot be opened"
+            )
+        else:
+            out.print(f"key taken from {KEY_ENV}; no key file written")
+
+    _run(body)
+
+
+def _add(
+    kind: str,
+    file: Path,
+    name: str,
+    as_of: date | None,
+    overrides: dict[str, str],
+    json_path: Path | None,
+    on_error: OnError,
+    region: str,
+) -> None:
+    from leaktriage.ingest import IngestOptions
+    from leaktriage.pipeline import prepare_input
+
+    started = time.perf_counter()
+    Workspace.check_name(name)
+    with _open_workspace() as ws, _byte_progress(f"reading {file.name}") as progress:
+        options = IngestOptions(on_error=on_error.value, progress=progress)
+        prepared = prepare_input(
+            ws.engine,
+            ws.keyring,
+            file,
+            table="__lt_staged",
+            options=options,
+            overrides=overrides,
+            region=region,
+        )
+        info = ws.register(
+            kind=kind,
+            name=name,
+            as_of=as_of,
+            staged=prepared.table,
+            file_name=file.name,
+            input_json=prepared.input_json(),
+            columns_json=prepared.columns_json(),
+        )
+        ws.engine.execute(f"drop table {prepared.table}")
+    elapsed = time.perf_counter() - started
+    _print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)
+    if json_path:
+        _write_json(json_path, {"input": prepared.input_json(), "columns": prepared.columns_json()})
+
+
+def _print_ingest(
+    kind: str, name: str, input_json: dict[str, Any], columns: list[dict[str, Any]], secs: float
+) -> None:
+    rows = input_json["rows"]
+    out.print(
+        f"[bold]{kind} {name}[/bold]: {rows:,} rows read from {Path(input_json['path']).name} "
+        f"({input_json['format']}, {input_json['encoding']}), "
+        f"{input_json['malformed_rows']:,} malformed, in {secs:.1f} s"
+    )
+    lines = input_json.get("malformed_lines") or []
+    if lines:
+        shown = ", ".join(str(n) for n in lines[:10])
+        out.print(f"  malformed rows at lines {shown}{' …' if len(lines) > 10 else ''}")
+    table = Table("column", "type", "scheme", "confidence", box=None, pad_edge=False)
+    for col in columns:
+        conf = col["confidence"]
+        style = "green" if conf >= 0.8 else "yellow" if conf >= 0.5 else "red"
+        table.add_row(
+            col["name"], col["type"], col.get("scheme") or "", f"[{style}]{conf:.2f}[/{style}]"
+        )
+    out.print(table)
+
+
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="Force a column's type: COLUMN=TYPE or COLUMN=national_id:SCHEME."),
+]
+EngineOption = Annotated[
+    EngineName, typer.Option("--engine", help="Engine that processes the data.")
+]
+OnErrorOption = Annotated[
+    OnError, typer.Option("--on-error", help="Skip and count malformed rows, or fail on the first.")
+]
+RegionOption = Annotated[
+    str, typer.Option("--region", help="Default country for national phone numbers (ISO 3166).")
+]
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="Reference file (any format ingest reads).")],
+    name: Annotated[str, typer.Option("--name", help="Source name, e.g. crm.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date the copy was taken (YYYY-MM-DD).")
+    ] = None,
+    mapping: MapOption = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write what was read (input, columns) as JSON.")
+    ] = None,
+    engine: EngineOption = EngineName.duckdb,
+    on_error: OnErrorOption = OnError.skip,
+    region: RegionOption = "PE",
+) -> None:
+    """Register (or replace) a reference source: tokens and encrypted fuzzy fields only."""
+    _require_duckdb(engine)
+    when = _parse_date(as_of, "--as-of")
+    overrides = _parse_map(mapping)
+    _run(lambda: _add("source", file, name, when, overrides, json_path, on_error, region.upper()))
+
+
+@source_app.command("list")
+def source_list() -> None:
+    """List registered sources and corpora."""
+
+    def body() -> None:
+        with _open_workspace() as ws:
+            items = ws.list()
+        table = Table("kind", "name", "as of", "rows", "columns", "file", "added (UTC)")
+        for s in items:
+            table.add_row(
+                s.kind,
+                s.name,
+                str(s.as_of or ""),
+                f"{s.rows:,}",
+                ", ".join(sorted({c["type"] for c in s.columns} - {"other"})),
+                s.file_name,
+                s.added_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        out.print(table if items else "no sources yet: leaktriage source add FILE --name NAME")
+
+    _run(body)
+
+
+@corpus_app.command("add")
+def corpus_add(
+    file: Annotated[Path, typer.Argument(help="A previously known leak.")],
+    name: Annotated[str, typer.Option("--name", help="Corpus name, e.g. forum-2023.")],
+    mapping: MapOption = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write what was read (input, columns) as JSON.")
+    ] = None,
+    engine: EngineOption = EngineName.duckdb,
+    on_error: OnErrorOption = OnError.skip,
+    region: RegionOption = "PE",
+) -> None:
+    """Register a known prior leak (tokens only) so that re-publications are recognised."""
+    _require_duckdb(engine)
+    overrides = _parse_map(mapping)
+    _run(lambda: _add("corpus", file, name, None, overrides, json_path, on_error, region.upper()))
+
+
+@canary_app.command("plant")
+def canary_plant(
+    source: Annotated[str, typer.Option("--source", help="The copy the canaries go into.")],
+    count: Annotated[int, typer.Option("--count", help="How many canary customers.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write them.")],
+) -> None:
+    """Write synthetic canary customers to insert into a copy of the data."""
+    _not_yet("canary plant")
+
+
+@app.command()
+def triage(
+    file: Annotated[Path, typer.Argument(help="The leak file.")],
+    case: Annotated[str | None, typer.Option("--case", help="Case name.")] = None,
+    claimed_records: Annotated[
+        int | None, typer.Option("--claimed-records", help="Records the seller claims to hold.")
+    ] = None,
+    mapping: MapOption = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the triage JSON.")] = None,
+    html_path: Annotated[Path | None, typer.Option("--html", help="Write the HTML report.")] = None,
+    engine: EngineOption = EngineName.duckdb,
+) -> None:
+    """Judge a leak: genuine, recycled, fabricated, mixed, unrelated or inconclusive."""
+    _not_yet("triage")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Start the web UI, case API and risk API."""
+    _not_yet("serve")
+
+
+@synth_app.command("world")
+def synth_world(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the world into.")],
+    customers: Annotated[int, typer.Option("--customers", min=100)] = 100_000,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+) -> None:
+    """Generate a synthetic operator, population and leak scenarios with ground truth."""
+    _run(lambda: _synth(out_dir, customers, seed))
+
+
+def _synth(out_dir: Path, customers: int, seed: int) -> dict[str, Any]:
+    from leaktriage.synth import generate_world
+
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err
+    )
+    task = progress.add_task("synthetic world", total=1.0)
+
+    def update(stage: str, fraction: float) -> None:
+        progress.update(task, description=f"synthetic world: {stage}", completed=fraction)
+
+    started = time.perf_counter()
+    with progress:
+        manifest = generate_world(out_dir, customers=customers, seed=seed, progress=update)
+    out.print(
+        f"world written to {out_dir} in {time.perf_counter() - started:.1f} s: "
+        f"{customers:,} customers, {len(manifest['sources'])} sources, "
+        f"{len(manifest['scenarios'])} leak scenarios (ground truth in world.json)"
+    )
+    return manifest
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the demo writes.")] = Path(
+        "demo-out"
+    ),
+    customers: Annotated[int, typer.Option("--customers", min=100)] = 20_000,
+) -> None:
+    """Run the main job on the embedded default: a synthetic operator, its workspace and sources."""
+
+    def body() -> None:
+        import shutil
+
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        manifest = _synth(out_dir / "world", customers, 7)
+        state.workspace = out_dir / "workspace"
+        ws, _ = Workspace.init(state.workspace, env_key=os.environ.get(KEY_ENV))
+        ws.close()
+        out.print(f"workspace created: {state.workspace}")
+        for src in manifest["sources"]:
+            as_of = date.fromisoformat(src["as_of"]) if src.get("as_of") else None
+            _add(
+                "source",
+                out_dir / "world" / src["file"],
+                src["name"],
+                as_of,
+                {},
+                out_dir / f"{src['name']}.ingest.json",
+                OnError.skip,
+                "PE",
+            )
+        for corpus in manifest.get("corpora", []):
+            _add(
+                "corpus", out_dir / "world" / corpus["file"], corpus["name"], None, {}, None,
+                OnError.skip, "PE",
+            )
+        out.print(f"[bold]demo done[/bold]: workspace {state.workspace}, reports in {out_dir}")
+
+    _run(body)

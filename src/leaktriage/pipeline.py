@@ -1,0 +1,172 @@
+"""The first stages run end to end on one file: ingest → classify → normalize → tokenize.
+
+The result is an engine table of *canonical columns*, one group per classified input column:
+
+* identifier types (:data:`~leaktriage.vocab.IDENTIFIER_TYPES`): ``<canon>`` holds the keyed
+  token of the normalized value, ``<canon>__valid`` and non-identifying extras (``__country``,
+  ``__mcc``, ``__mnc``, ``__operator``, ``__domain``) sit beside it;
+* fuzzy types (:data:`~leaktriage.vocab.FUZZY_TYPES`): ``<canon>`` holds the normalized value
+  (a DATE for dates), full names also ``__given``, ``__surname1``, ``__surname2``;
+* presence-only types (:data:`~leaktriage.vocab.PRESENCE_ONLY_TYPES`): ``<canon>__present``
+  (and ``__valid`` for Ki/OPc); the value itself is dropped.
+
+``<canon>`` is the type name, suffixed ``_2``, ``_3``... when a type occurs more than once.
+``_row`` is the 0-based ordinal of the data row in the input. The rows stream from the reader
+through one SQL statement into the table: no plaintext copy of the input is materialized.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from leaktriage.classify import ColumnGuess, classify_columns
+from leaktriage.engines.base import Engine, quote_ident
+from leaktriage.ingest import IngestOptions, IngestReport, open_input
+from leaktriage.normalize import detect_date_format, normalize_exprs
+from leaktriage.tokens import Keyring, token_sql
+from leaktriage.vocab import IDENTIFIER_TYPES, PRESENCE_ONLY_TYPES
+
+__all__ = ["PreparedColumn", "PreparedInput", "prepare_input"]
+
+log = logging.getLogger(__name__)
+
+ROW_COLUMN = "_row"
+_DATE_TYPES = frozenset({"birth_date", "date"})
+
+
+@dataclass
+class PreparedColumn:
+    """One input column, its classification, and the canonical columns it became."""
+
+    guess: ColumnGuess
+    canonical: str
+    outputs: list[str] = field(default_factory=list)
+    date_format: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md ``columns`` entry, with extras ``role`` and ``canonical``."""
+        out = self.guess.to_json()
+        if self.guess.role:
+            out["role"] = self.guess.role
+        out["canonical"] = self.canonical
+        return out
+
+
+@dataclass
+class PreparedInput:
+    """A file read into an engine table of canonical columns."""
+
+    table: str
+    report: IngestReport
+    columns: list[PreparedColumn]
+
+    def columns_json(self) -> list[dict[str, Any]]:
+        """The ``columns`` key of the JSON contracts."""
+        return [c.to_json() for c in self.columns]
+
+    def input_json(self) -> dict[str, Any]:
+        """The ``input`` key of the JSON contracts."""
+        return self.report.input_json()
+
+    def column_of(self, ctype: str) -> list[PreparedColumn]:
+        """Prepared columns of one type, in input order."""
+        return [c for c in self.columns if c.guess.type == ctype]
+
+
+def _with_row_numbers(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+    schema = reader.schema.append(pa.field(ROW_COLUMN, pa.int64()))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        start = 0
+        for batch in reader:
+            rows = pa.array(range(start, start + batch.num_rows), type=pa.int64())
+            start += batch.num_rows
+            yield pa.RecordBatch.from_arrays([*batch.columns, rows], schema=schema)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def _canonical_names(guesses: list[ColumnGuess]) -> list[str]:
+    seen: dict[str, int] = {}
+    names = []
+    for g in guesses:
+        seen[g.type] = seen.get(g.type, 0) + 1
+        names.append(g.type if seen[g.type] == 1 else f"{g.type}_{seen[g.type]}")
+    return names
+
+
+def _plan(
+    guesses: list[ColumnGuess], sample: pa.Table, region: str
+) -> tuple[list[PreparedColumn], list[str], list[str]]:
+    """Prepared columns and the inner (normalize) and outer (tokenize) select lists."""
+    inner: list[str] = [quote_ident(ROW_COLUMN)]
+    outer: list[str] = [quote_ident(ROW_COLUMN)]
+    prepared: list[PreparedColumn] = []
+    for guess, canon in zip(guesses, _canonical_names(guesses), strict=True):
+        col = PreparedColumn(guess=guess, canonical=canon)
+        if guess.type in _DATE_TYPES and guess.name in sample.column_names:
+            values = [v for v in sample.column(guess.name).to_pylist() if v]
+            col.date_format = detect_date_format(values)
+        exprs = normalize_exprs(
+            quote_ident(guess.name),
+            guess.type,
+            scheme=guess.scheme,
+            region=region,
+            date_format=col.date_format,
+        )
+        if guess.type in PRESENCE_ONLY_TYPES:
+            exprs = {k: v for k, v in exprs.items() if k in ("valid", "present")}
+            exprs.setdefault(
+                "present", f"coalesce(trim({quote_ident(guess.name)}), '') <> ''"
+            )
+        for key, sql in exprs.items():
+            name = canon if key == "value" else f"{canon}__{key}"
+            inner.append(f"{sql} as {quote_ident(name)}")
+            if key == "value" and guess.type in IDENTIFIER_TYPES:
+                outer.append(f"{token_sql(quote_ident(name), guess.type)} as {quote_ident(name)}")
+            else:
+                outer.append(quote_ident(name))
+            col.outputs.append(name)
+        prepared.append(col)
+    return prepared, inner, outer
+
+
+def prepare_input(
+    engine: Engine,
+    keyring: Keyring,
+    path: Path,
+    *,
+    table: str,
+    options: IngestOptions | None = None,
+    overrides: Mapping[str, str] | None = None,
+    region: str = "PE",
+    on_classified: Callable[[list[ColumnGuess]], None] | None = None,
+) -> PreparedInput:
+    """Read ``path`` into the engine table ``table`` (replaced) of canonical columns.
+
+    Raises :class:`~leaktriage.errors.InputError` for unreadable input; the table is then not
+    created (the statement that streams rows into it fails as a whole).
+    """
+    keyring.bind(engine)
+    with open_input(path, options) as reader:
+        sample = reader.sample()
+        guesses = classify_columns(sample, overrides=overrides, region=region)
+        if on_classified:
+            on_classified(guesses)
+        prepared, inner, outer = _plan(guesses, sample, region)
+        staging = f"__lt_in_{abs(hash(table)) % 10**8}"
+        engine.execute(f"drop table if exists {table}")
+        sql = (
+            f"create table {table} as select {', '.join(outer)} from "
+            f"(select {', '.join(inner)} from {staging})"
+        )
+        engine.run_with_stream(staging, _with_row_numbers(reader.batches()), sql, step="prepare")
+        report = reader.report
+    log.info("prepared %s: %d rows, %d columns", path.name, report.rows, len(prepared))
+    return PreparedInput(table=table, report=report, columns=prepared)

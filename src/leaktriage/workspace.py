@@ -1,0 +1,268 @@
+"""The workspace: an encrypted DuckDB database, its key, and the tables of sources and corpora.
+
+Layout of a workspace directory::
+
+    DIR/workspace.duckdb   the database, encrypted (AES-GCM, DuckDB's own encryption)
+    DIR/key                the master key, 64 hex chars, mode 0600 (absent when LEAKTRIAGE_KEY is used)
+    DIR/tmp/               DuckDB's spill directory, with temp-file encryption on
+
+The master key never reaches the database. HKDF derives from it the database key and one token
+key per identifier domain (:mod:`leaktriage.tokens`). The database holds keyed tokens of
+identifiers, presence flags of secrets, and the normalized fuzzy fields (names, addresses,
+dates) that matching needs; never a plaintext identifier.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from leaktriage.engines.base import quote_ident
+from leaktriage.engines.duckdb import DuckDBEngine
+from leaktriage.errors import InputError, WorkspaceError
+from leaktriage.tokens import Keyring, derive_key
+
+__all__ = ["KEY_ENV", "SourceInfo", "Workspace", "WORKSPACE_ENV", "default_workspace_path"]
+
+log = logging.getLogger(__name__)
+
+KEY_ENV = "LEAKTRIAGE_KEY"
+WORKSPACE_ENV = "LEAKTRIAGE_WORKSPACE"
+SCHEMA_VERSION = "1"
+_DB_FILE = "workspace.duckdb"
+_KEY_FILE = "key"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MIN_ENV_KEY_CHARS = 16
+
+
+def default_workspace_path() -> Path:
+    """``$LEAKTRIAGE_WORKSPACE`` or ``./leaktriage-workspace``."""
+    return Path(os.environ.get(WORKSPACE_ENV) or "leaktriage-workspace")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A registered reference source or prior-leak corpus."""
+
+    name: str
+    kind: str  # "source" | "corpus"
+    as_of: date | None
+    added_at: datetime
+    file_name: str
+    rows: int
+    table: str
+    input: dict[str, Any]
+    columns: list[dict[str, Any]]
+
+
+def _master_from_env(value: str) -> bytes:
+    if len(value) < _MIN_ENV_KEY_CHARS:
+        raise WorkspaceError(f"{KEY_ENV} is too short: use at least {_MIN_ENV_KEY_CHARS} characters")
+    if re.fullmatch(r"[0-9a-fA-F]{64}", value):
+        return bytes.fromhex(value)
+    return value.encode("utf-8")
+
+
+class Workspace:
+    """An open workspace. Use :meth:`init` or :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, master: bytes, engine: DuckDBEngine) -> None:
+        self.path = path
+        self.engine = engine
+        self.keyring = Keyring(master)
+        self.keyring.bind(engine)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    @classmethod
+    def init(cls, path: Path, *, env_key: str | None = None) -> tuple[Workspace, bool]:
+        """Create a workspace at ``path``. Returns it and whether a key file was written."""
+        db = path / _DB_FILE
+        if db.exists():
+            raise WorkspaceError(f"{path}: a workspace already exists here")
+        path.mkdir(parents=True, exist_ok=True)
+        wrote_key = False
+        if env_key:
+            master = _master_from_env(env_key)
+        else:
+            master = secrets.token_bytes(32)
+            key_file = path / _KEY_FILE
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(master.hex() + "\n")
+            wrote_key = True
+        try:
+            ws = cls._connect(path, master)
+        except Exception:
+            if wrote_key:
+                (path / _KEY_FILE).unlink(missing_ok=True)
+            raise
+        ws._create_schema()
+        return ws, wrote_key
+
+    @classmethod
+    def open(cls, path: Path, *, env_key: str | None = None) -> Workspace:
+        """Open an existing workspace with the key from ``env_key`` or its key file."""
+        if not (path / _DB_FILE).exists():
+            raise WorkspaceError(f"{path}: no workspace here (run 'leaktriage init')")
+        if env_key:
+            master = _master_from_env(env_key)
+        else:
+            key_file = path / _KEY_FILE
+            if not key_file.exists():
+                raise WorkspaceError(
+                    f"{path}: no key: set {KEY_ENV} or restore the key file {key_file}"
+                )
+            text = key_file.read_text().strip()
+            if not re.fullmatch(r"[0-9a-f]{64}", text):
+                raise WorkspaceError(f"{key_file}: not a leaktriage key file")
+            master = bytes.fromhex(text)
+        ws = cls._connect(path, master)
+        row = ws.engine.fetch_one("select v from ws.meta where k = 'schema_version'")
+        if not row or row[0] != SCHEMA_VERSION:
+            ws.close()
+            raise WorkspaceError(f"{path}: workspace schema version is not {SCHEMA_VERSION}")
+        return ws
+
+    @classmethod
+    def _connect(cls, path: Path, master: bytes) -> Workspace:
+        tmp = path / "tmp"
+        tmp.mkdir(mode=0o700, exist_ok=True)
+        engine = DuckDBEngine(temp_directory=tmp)
+        try:
+            engine.attach_encrypted(path / _DB_FILE, derive_key(master, "duckdb").hex())
+            # Spilled intermediate results may hold leak rows: encrypt them too.
+            engine.execute("SET temp_file_encryption = true", step="temp_file_encryption")
+        except Exception:
+            engine.close()
+            raise
+        return cls(path, master, engine)
+
+    def close(self) -> None:
+        """Flush and close."""
+        self.engine.checkpoint()
+        self.engine.close()
+        shutil.rmtree(self.path / "tmp", ignore_errors=True)
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _create_schema(self) -> None:
+        e = self.engine
+        e.execute("create table ws.meta (k varchar primary key, v varchar)")
+        e.execute(
+            "insert into ws.meta values ('schema_version', ?), ('created_at', ?)",
+            [SCHEMA_VERSION, datetime.now(timezone.utc).isoformat()],
+        )
+        e.execute(
+            """create table ws.sources (
+                name varchar, kind varchar, as_of date, added_at timestamp,
+                file_name varchar, rows bigint, table_name varchar,
+                input_json varchar, columns_json varchar, primary key (kind, name))"""
+        )
+        e.checkpoint()
+
+    # -- sources and corpora ----------------------------------------------------------------------
+    @staticmethod
+    def check_name(name: str) -> None:
+        """Source and corpus names: letters, digits, ``_ . -``, up to 64 characters."""
+        if not _NAME.match(name):
+            raise InputError(
+                f"invalid name {name!r}: use letters, digits, '_', '.', '-' (max 64 chars)"
+            )
+
+    @staticmethod
+    def table_for(kind: str, name: str) -> str:
+        """The workspace table holding the records of a source or corpus."""
+        safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
+        return f"ws.{quote_ident(f'{kind}__{safe}')}"
+
+    def register(
+        self,
+        *,
+        kind: str,
+        name: str,
+        as_of: date | None,
+        staged: str,
+        file_name: str,
+        input_json: dict[str, Any],
+        columns_json: list[dict[str, Any]],
+    ) -> SourceInfo:
+        """Replace the records of ``kind``/``name`` with the engine table ``staged``, atomically.
+
+        The copy into the workspace and the catalogue row commit together or not at all.
+        """
+        self.check_name(name)
+        table = self.table_for(kind, name)
+        e = self.engine
+        rows = e.count(staged)
+        added = datetime.now(timezone.utc).replace(tzinfo=None)
+        e.execute("begin transaction")
+        try:
+            e.execute(f"drop table if exists {table}")
+            e.execute(f"create table {table} as select * from {staged}", step="register copy")
+            e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])
+            e.execute(
+                "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    name,
+                    kind,
+                    as_of,
+                    added,
+                    file_name,
+                    rows,
+                    table,
+                    json.dumps(input_json),
+                    json.dumps(columns_json),
+                ],
+            )
+            e.execute("commit")
+        except Exception:
+            e.execute("rollback")
+            raise
+        e.checkpoint()
+        log.info("registered %s %s: %d rows", kind, name, rows)
+        return self.get(kind, name)
+
+    def get(self, kind: str, name: str) -> SourceInfo:
+        """One registered source or corpus."""
+        found = [s for s in self.list(kind) if s.name == name]
+        if not found:
+            raise WorkspaceError(f"no {kind} named {name!r} in {self.path}")
+        return found[0]
+
+    def list(self, kind: str | None = None) -> list[SourceInfo]:
+        """Registered sources and corpora, by kind then name."""
+        sql = (
+            "select name, kind, as_of, added_at, file_name, rows, table_name, input_json, "
+            "columns_json from ws.sources"
+        )
+        params: list[Any] = []
+        if kind:
+            sql += " where kind = ?"
+            params.append(kind)
+        sql += " order by kind, name"
+        return [
+            SourceInfo(
+                name=r[0],
+                kind=r[1],
+                as_of=r[2],
+                added_at=r[3],
+                file_name=r[4],
+                rows=r[5],
+                table=r[6],
+                input=json.loads(r[7]),
+                columns=json.loads(r[8]),
+            )
+            for r in self.engine.fetch_rows(sql, params)
+        ]
