@@ -370,8 +370,8 @@ def triage(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
 ) -> None:
     """Start the web UI, case API and risk API."""
     _not_yet("serve")
@@ -380,8 +380,10 @@ def serve(
 @synth_app.command("world")
 def synth_world(
     out_dir: Annotated[Path, typer.Argument(help="Directory to write the world into.")],
-    customers: Annotated[int, typer.Option("--customers", min=100)] = 100_000,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
+    customers: Annotated[
+        int, typer.Option("--customers", min=100, help="Customers of the synthetic operator.")
+    ] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 7,
 ) -> None:
     """Generate a synthetic operator, population and leak scenarios with ground truth."""
     _run(lambda: _synth(out_dir, customers, seed))
@@ -414,7 +416,9 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where the demo writes.")] = Path(
         "demo-out"
     ),
-    customers: Annotated[int, typer.Option("--customers", min=100)] = 20_000,
+    customers: Annotated[
+        int, typer.Option("--customers", min=100, help="Customers of the synthetic operator.")
+    ] = 20_000,
 ) -> None:
     """Run the main job on the embedded default: a synthetic operator, its workspace and sources."""
 
