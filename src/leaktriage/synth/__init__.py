@@ -1,0 +1,89 @@
+"""Synthetic world for demos, tests and benchmarks: a Peruvian operator (MCC-MNC 716-06), a
+population, the operator's reference files, a known prior leak, leak scenarios of every label
+with row-level truth, and hostile files.
+
+``generate_world`` is deterministic: the same arguments give the same bytes. Layout of
+``out_dir``::
+
+    world.json                  manifest (seed, operator, sources, corpora, scenarios, hostile)
+    sources/*.csv               crm, billing, hss, legacy_billing
+    corpora/forum_2023.csv      a leak the operator already knows
+    leaks/*                     scenarios (csv, jsonl, json, sql, xlsx, parquet, zip, tar.gz)
+    truth/<scenario>.parquet    row_index, customer_id, person_id, is_genuine, fields_true
+    hostile/*                   junk, bombs, empty, header-only, huge field, wide, broken quoting
+
+All people and identifiers are random draws; names come from frequency tables of common
+Peruvian names, never from a list of real persons.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from leaktriage.synth._hostile import write_hostile
+from leaktriage.synth._operator import OPERATOR, generate_customers, write_sources
+from leaktriage.synth._population import generate_population
+from leaktriage.synth._scenarios import World, write_corpus, write_scenarios
+
+__all__ = ["generate_world"]
+
+log = logging.getLogger(__name__)
+
+#: Persons per customer: the rest of the population are other operators' customers or no one's.
+PERSONS_PER_CUSTOMER = 1.4
+
+
+def generate_world(
+    out_dir: Path,
+    customers: int = 100_000,
+    seed: int = 7,
+    progress: Callable[[str, float], None] | None = None,
+) -> dict[str, Any]:
+    """Generate a world of ``customers`` customers into ``out_dir``; return the manifest (also
+    written to ``out_dir/world.json``). ``progress(stage, fraction)`` is called between stages."""
+    if customers < 100:
+        raise ValueError("customers must be at least 100")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+
+    def step(stage: str, fraction: float) -> None:
+        log.debug("synth: %s", stage)
+        if progress is not None:
+            progress(stage, fraction)
+
+    step("population", 0.0)
+    pop = generate_population(rng, round(PERSONS_PER_CUSTOMER * customers))
+    step("customers", 0.25)
+    cust = generate_customers(rng, pop, customers)
+    step("sources", 0.4)
+    sources = write_sources(rng, out_dir / "sources", pop, cust)
+    step("corpora", 0.6)
+    world = World(rng, pop, cust, out_dir, max(300, round(0.05 * customers)))
+    corpus_entry, corpus = write_corpus(world)
+    step("scenarios", 0.65)
+    scenarios = write_scenarios(world, corpus)
+    step("hostile", 0.95)
+    hostile = write_hostile(out_dir / "hostile", seed)
+    manifest: dict[str, Any] = {
+        "seed": seed,
+        "customers": customers,
+        "persons": pop.size,
+        "generated_by": "leaktriage.synth",
+        "operator": OPERATOR,
+        "sources": sources,
+        "corpora": [corpus_entry],
+        "scenarios": scenarios,
+        "hostile": hostile,
+    }
+    (out_dir / "world.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    step("done", 1.0)
+    return manifest
