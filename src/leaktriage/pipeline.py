@@ -48,6 +48,7 @@ class PreparedColumn:
     canonical: str
     outputs: list[str] = field(default_factory=list)
     date_format: str | None = None
+    shape: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md ``columns`` entry, with extras ``role`` and ``canonical``."""
@@ -55,6 +56,8 @@ class PreparedColumn:
         if self.guess.role:
             out["role"] = self.guess.role
         out["canonical"] = self.canonical
+        if self.shape:
+            out["shape"] = self.shape
         return out
 
 
@@ -92,6 +95,29 @@ def _with_row_numbers(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, batches())
 
 
+#: Types whose value *shape* (digits → 9, letters → A) is a schema fingerprint: how a system
+#: writes phones, IDs and dates. Shapes of names or addresses would say too much; they are not kept.
+_SHAPED = frozenset(
+    {"msisdn", "phone", "national_id", "imsi", "iccid", "imei", "birth_date", "date", "customer_id"}
+)
+_SHAPE_TABLE = str.maketrans(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "9" * 10 + "a" * 26 + "A" * 26,
+)
+
+
+def _dominant_shape(values: list[str | None], ctype: str) -> str | None:
+    """The most common shape of a sample's values, for fingerprinting how a system writes them."""
+    if ctype not in _SHAPED:
+        return None
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            shape = v.strip().translate(_SHAPE_TABLE)[:40]
+            counts[shape] = counts.get(shape, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
 def _canonical_names(guesses: list[ColumnGuess]) -> list[str]:
     seen: dict[str, int] = {}
     names = []
@@ -125,6 +151,12 @@ def _plan(
             exprs.setdefault(
                 "present", f"coalesce(trim({quote_ident(guess.name)}), '') <> ''"
             )
+        if guess.type == "national_id" and "value" in exprs:
+            # The first two digits: coarse enough to reveal nothing about a person, fine enough
+            # to test whether document numbers follow birth years as real ones do.
+            exprs["prefix"] = f"try_cast(left({exprs['value']}, 2) as integer)"
+        if guess.name in sample.column_names:
+            col.shape = _dominant_shape(sample.column(guess.name).to_pylist(), guess.type)
         for key, sql in exprs.items():
             name = canon if key == "value" else f"{canon}__{key}"
             inner.append(f"{sql} as {quote_ident(name)}")

@@ -1,0 +1,72 @@
+"""Cross-field agreement among hits.
+
+A real record's identifiers, name and birth date belong to the same customer. A fabricated one
+re-pairs real identifiers with invented names, so its hits disagree on everything else. Per
+source: leak rows hit, rows whose other fields could be compared, rows that agree; overall: rows
+that agree with some source (the genuine rows) and rows whose only hit disagrees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leaktriage.evidence._context import TriageContext
+
+__all__ = ["compute"]
+
+
+def compute(ctx: TriageContext) -> dict[str, Any]:
+    """Agreement figures per source and overall."""
+    e = ctx.engine
+    sources = ctx.keys("source")
+    per_source = []
+    for target in ctx.of_kind("source"):
+        row = e.fetch_one(
+            """select count(*), count(*) filter (where comparable_fields > 0),
+                      count(*) filter (where agrees),
+                      count(*) filter (where name_sim is not null),
+                      count(*) filter (where name_sim is not null and name_sim < 0.75),
+                      count(*) filter (where dob_comparable),
+                      count(*) filter (where dob_comparable and not dob_agree)
+               from match_best where target = ?""",
+            [target.key],
+        )
+        assert row is not None
+        hit, comparable, agree, names, name_bad, dobs, dob_bad = (int(x or 0) for x in row)
+        per_source.append(
+            {
+                "source": target.name,
+                "hit_rows": hit,
+                "comparable_rows": comparable,
+                "agreeing_rows": agree,
+                "agree_share": agree / comparable if comparable else None,
+                "name_disagree_share": name_bad / names if names else None,
+                "dob_disagree_share": dob_bad / dobs if dobs else None,
+            }
+        )
+    src = ctx.in_list(sources)
+    row = e.fetch_one(
+        f"""select count(distinct leak_row) filter (where agrees),
+                   count(distinct leak_row),
+                   count(distinct leak_row) filter (where comparable_fields > 0)
+            from match_best where target in {src}""",
+        sources,
+    )
+    genuine, hit, comparable = (int(x or 0) for x in (row or (0, 0, 0)))
+    disagree = e.fetch_one(
+        f"""select count(*) from (select leak_row from match_best where target in {src}
+            group by leak_row
+            having bool_or(comparable_fields > 0) and not bool_or(agrees))""",
+        sources,
+    )
+    n = ctx.leak_rows
+    return {
+        "by_source": per_source,
+        "genuine_rows": genuine,
+        "hit_rows": hit,
+        "comparable_hit_rows": comparable,
+        "unverifiable_hit_rows": hit - comparable,
+        "disagreeing_rows": int(disagree[0]) if disagree else 0,
+        "genuine_share": genuine / n if n else 0.0,
+        "hit_share": hit / n if n else 0.0,
+    }

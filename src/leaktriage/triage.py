@@ -1,0 +1,247 @@
+"""Triage of one leak: the stages chained, and the triage JSON (``schema_version`` 1) assembled.
+
+prepare (ingest → classify → normalize → tokenize) → match (exact tokens) → evidence → verdict
+→ exposure summary. The leak's plaintext never reaches the workspace: only, when a case is
+named, the tokens of its records (for capture-recapture across samples of one case).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from leaktriage.errors import InputRejected
+from leaktriage.evidence import TriageContext
+from leaktriage.evidence import agreement as ev_agreement
+from leaktriage.evidence import canaries as ev_canaries
+from leaktriage.evidence import claims as ev_claims
+from leaktriage.evidence import consistency as ev_consistency
+from leaktriage.evidence import hit_rates as ev_hit_rates
+from leaktriage.evidence import prior_leaks as ev_prior
+from leaktriage.evidence import schema as ev_schema
+from leaktriage.evidence import snapshot as ev_snapshot
+from leaktriage.ingest import IngestOptions
+from leaktriage.match import ProfileSpec, Target, match_exact
+from leaktriage.pipeline import prepare_input
+from leaktriage.verdict import attribute, decide
+from leaktriage.workspace import Workspace
+
+__all__ = ["SCHEMA_VERSION", "run_triage"]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def run_triage(
+    ws: Workspace,
+    path: Path,
+    *,
+    case: str | None = None,
+    claimed_records: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+    options: IngestOptions | None = None,
+    region: str = "PE",
+    on_stage: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Judge the leak at ``path`` against the workspace; return the triage JSON document."""
+
+    def stage(name: str) -> None:
+        log.info("triage stage: %s", name)
+        if on_stage:
+            on_stage(name)
+
+    e = ws.engine
+    stage("reading")
+    prepared = prepare_input(
+        e, ws.keyring, path, table="leak", options=options, overrides=overrides, region=region
+    )
+    rows = e.count("leak")
+    if rows == 0:
+        raise InputRejected("empty input: no data rows", path=str(path))
+    columns = prepared.columns_json()
+    leak = ProfileSpec.of("leak", columns)
+
+    stage("matching")
+    infos = {}
+    targets = []
+    for info in ws.list():
+        target = Target(info.name, info.kind, ProfileSpec.of(info.table, info.columns))
+        targets.append(target)
+        infos[target.key] = info
+    match_exact(e, leak, targets)
+    ctx = TriageContext(
+        engine=e,
+        leak=leak,
+        leak_columns=columns,
+        leak_rows=rows,
+        targets=targets,
+        infos=infos,
+        claimed_records=claimed_records,
+        case=case,
+    )
+    if case:
+        _store_case_sample(ws, ctx, path)
+
+    stage("evidence")
+    evidence: dict[str, Any] = {
+        "hit_rates": ev_hit_rates.compute(ctx),
+        "agreement": ev_agreement.compute(ctx),
+        "consistency": ev_consistency.compute(ctx),
+        "prior_leaks": ev_prior.compute(ctx),
+        "canaries": ev_canaries.compute(ctx),
+        "schema": ev_schema.compute(ctx),
+        # customer events only, for attribution; dated again once the source is known
+        "snapshot": ev_snapshot.compute(ctx),
+    }
+    stage("verdict")
+    verdict, genuine = decide(evidence, rows=rows, domains=leak.domains())
+    as_of = {t.name: infos[t.key].as_of for t in ctx.of_kind("source")}
+    attribution = attribute(
+        evidence["agreement"], evidence["schema"], as_of, evidence["snapshot"], evidence["canaries"]
+    )
+    source_target = next(
+        (t for t in ctx.of_kind("source") if t.name == attribution["source"]), None
+    )
+    if verdict.label in ("fabricated", "unrelated", "inconclusive") and not evidence["canaries"]:
+        attribution["source"] = None
+        source_target = None
+    if source_target is not None:
+        evidence["snapshot"] = ev_snapshot.compute(ctx, source_target)
+    evidence["claims"] = ev_claims.compute(ctx, source_target, evidence["snapshot"], genuine)
+    if source_target is not None and verdict.label in ("genuine", "mixed", "recycled"):
+        snap = evidence["snapshot"]
+        if snap["earliest"]:
+            verdict.reasons.append(
+                f"records come from '{source_target.name}' as of "
+                f"{snap['earliest']}–{snap['latest'] or 'later'} ({snap['basis']})"
+            )
+    verdict.reasons.extend(evidence["claims"]["reasons"])
+
+    stage("exposure")
+    exposure = _exposure_summary(ctx)
+    snap = evidence["snapshot"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "case": case,
+        "input": prepared.input_json(),
+        "columns": columns,
+        "verdict": verdict.to_json(),
+        "genuine_fraction": round(genuine, 4),
+        "matched_customers": exposure["customers"],
+        "attribution": attribution,
+        "snapshot": {
+            "earliest": _iso(snap["earliest"]),
+            "latest": _iso(snap["latest"]),
+            "width_days": snap["width_days"],
+            "basis": snap["basis"],
+        },
+        "recycled_from": [
+            {"corpus": p["corpus"], "overlap": round(p["overlap"], 4)}
+            for p in evidence["prior_leaks"]
+            if p["overlap"] > 0
+        ],
+        "exposure": exposure,
+        "claims": {
+            k: evidence["claims"][k]
+            for k in ("claimed_records", "estimated_records", "plausible", "reasons")
+        },
+        "evidence": _jsonable(evidence),
+    }
+
+
+def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> None:
+    """Keep the tokens of this sample's people under the case, for capture-recapture."""
+    domain = ev_claims.primary_domain(ctx)
+    if domain is None:
+        return
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    sample = digest.hexdigest()[:16]
+    e = ctx.engine
+    e.execute(
+        "create table if not exists ws.case_samples "
+        "(case_name varchar, sample varchar, domain varchar, tok varchar)"
+    )
+    e.execute("delete from ws.case_samples where case_name = ? and sample = ?", [ctx.case, sample])
+    e.execute(
+        f"insert into ws.case_samples select ?, ?, ?, tok_{domain} from lp "
+        f"where tok_{domain} is not null",
+        [ctx.case, sample, domain],
+    )
+    ws.engine.checkpoint()
+
+
+#: Tier rules of DESIGN.md, first match wins; issue 4 moves them to an editable rules file.
+def _tier_sql(present: Mapping[str, str]) -> str:
+    def has(*types: str) -> str:
+        parts = [present[t] for t in types if t in present]
+        return "(" + " or ".join(parts) + ")" if parts else "false"
+
+    name = has("full_name", "given_name", "surname")
+    return f"""case
+        when {has("ki", "opc")} then 'sim_replacement'
+        when {has("msisdn", "phone")} and ({has("national_id")} or ({name} and {has("birth_date")}))
+             then 'sim_swap'
+        when {has("national_id")} and {name} and {has("birth_date")} then 'identity_theft'
+        when ({has("email", "msisdn", "phone")}) and {name} then 'phishing'
+        else 'low' end"""
+
+
+def _exposure_summary(ctx: TriageContext) -> dict[str, Any]:
+    """Exposed customers (genuine records), by field type and by risk tier."""
+    from leaktriage.engines.base import quote_ident
+
+    present: dict[str, str] = {}
+    for col in ctx.leak_columns:
+        t = col["type"]
+        if t == "other":
+            continue
+        canon = col["canonical"]
+        cond = (
+            f"coalesce(l.{quote_ident(canon + '__present')}, false)"
+            if t in ("ki", "opc", "password_hash", "ip_address")
+            else f"l.{quote_ident(canon)} is not null"
+        )
+        present[t] = f"({present[t]} or {cond})" if t in present else cond
+    sources = ctx.keys("source")
+    e = ctx.engine
+    e.execute(
+        f"""create or replace temp table exposed as
+            select l._row, {_tier_sql(present)} as tier,
+                   {", ".join(f"{c} as {quote_ident('has_' + t)}" for t, c in present.items())
+                    or "true as has_nothing"}
+            from leak l
+            where l._row in (select leak_row from match_best
+                             where agrees and target in {ctx.in_list(sources)})""",
+        sources,
+    )
+    customers = e.count("exposed")
+    by_field = {
+        t: int(e.fetch_one(f"select count(*) from exposed where {quote_ident('has_' + t)}")[0])  # type: ignore[index]
+        for t in present
+    }
+    by_tier = {r[0]: int(r[1]) for r in e.fetch_rows("select tier, count(*) from exposed group by 1")}
+    return {"customers": customers, "by_field": by_field, "by_tier": by_tier}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
