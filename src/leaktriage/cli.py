@@ -345,27 +345,110 @@ def corpus_add(
 @canary_app.command("plant")
 def canary_plant(
     source: Annotated[str, typer.Option("--source", help="The copy the canaries go into.")],
-    count: Annotated[int, typer.Option("--count", help="How many canary customers.")],
+    count: Annotated[int, typer.Option("--count", min=1, help="How many canary customers.")],
     out_file: Annotated[Path, typer.Option("--out", help="Where to write them.")],
 ) -> None:
-    """Write synthetic canary customers to insert into a copy of the data."""
-    _not_yet("canary plant")
+    """Write synthetic canary customers to insert into a copy of the data, and register them."""
+
+    def body() -> None:
+        from leaktriage.canaries import plant
+
+        with _open_workspace() as ws:
+            n = plant(ws, source, count, out_file)
+        out.print(
+            f"{n} canary customers for '{source}' written to {out_file}: insert them into that "
+            f"copy; any leak holding one will name it"
+        )
+
+    _run(body)
 
 
 @app.command()
 def triage(
     file: Annotated[Path, typer.Argument(help="The leak file.")],
-    case: Annotated[str | None, typer.Option("--case", help="Case name.")] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Case name; samples of one case are compared.")
+    ] = None,
     claimed_records: Annotated[
-        int | None, typer.Option("--claimed-records", help="Records the seller claims to hold.")
+        int | None,
+        typer.Option("--claimed-records", min=0, help="Records the seller claims to hold."),
     ] = None,
     mapping: MapOption = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the triage JSON.")] = None,
     html_path: Annotated[Path | None, typer.Option("--html", help="Write the HTML report.")] = None,
     engine: EngineOption = EngineName.duckdb,
+    on_error: OnErrorOption = OnError.skip,
+    region: RegionOption = "PE",
 ) -> None:
     """Judge a leak: genuine, recycled, fabricated, mixed, unrelated or inconclusive."""
-    _not_yet("triage")
+    _require_duckdb(engine)
+    overrides = _parse_map(mapping)
+    if case is not None:
+        _run(lambda: Workspace.check_name(case))
+
+    def body() -> dict[str, Any]:
+        from leaktriage.ingest import IngestOptions
+        from leaktriage.triage import run_triage
+
+        with _open_workspace() as ws, _byte_progress(f"reading {file.name}") as progress:
+            result = run_triage(
+                ws,
+                file,
+                case=case,
+                claimed_records=claimed_records,
+                overrides=overrides,
+                options=IngestOptions(on_error=on_error.value, progress=progress),
+                region=region.upper(),
+            )
+        if json_path:
+            _write_json(json_path, result)
+        if html_path:
+            from leaktriage.report.html import write_html
+
+            write_html(result, html_path)
+        return result
+
+    result = _run(body)
+    _print_triage(result, json_path, html_path)
+
+
+_LABEL_STYLE = {
+    "genuine": "bold red",
+    "mixed": "bold yellow",
+    "recycled": "bold yellow",
+    "fabricated": "bold green",
+    "unrelated": "bold green",
+    "inconclusive": "bold",
+}
+
+
+def _print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | None) -> None:
+    v = r["verdict"]
+    style = _LABEL_STYLE.get(v["label"], "bold")
+    out.print(
+        f"[{style}]{v['label'].upper()}[/{style}]  confidence {v['confidence']:.2f}  "
+        f"genuine fraction {r['genuine_fraction']:.1%}  "
+        f"({r['input']['rows']:,} records, {r['matched_customers']:,} matched customers)"
+    )
+    attribution = r["attribution"]
+    if attribution["source"]:
+        snap = r["snapshot"]
+        window = (
+            f"{snap['earliest'] or '?'} … {snap['latest'] or '?'}"
+            if snap["earliest"] or snap["latest"]
+            else "undated"
+        )
+        out.print(f"source: [bold]{attribution['source']}[/bold]   snapshot: {window}")
+    for reason in v["reasons"]:
+        out.print(f"  • {reason}", markup=False)
+    tiers = r["exposure"]["by_tier"]
+    if tiers:
+        out.print(
+            "exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items()))
+        )
+    for path, what in ((json_path, "JSON"), (html_path, "HTML report")):
+        if path:
+            out.print(f"{what}: {path}")
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Outputs people and machines read: the triage JSON, the HTML report."""
