@@ -76,7 +76,19 @@ def attribute(
 
 
 def decide(ev: dict[str, Any], *, rows: int, domains: set[str]) -> tuple[Verdict, float]:
-    """Label, confidence and reasons, and the genuine fraction, from the evidence figures."""
+    """Label, confidence and reasons, and the genuine fraction, from the evidence figures.
+
+    Canary hits, when there are any, are the first reason whatever the label: they name the copy.
+    """
+    verdict, genuine = _decide(ev, rows=rows, domains=domains)
+    for hit in reversed(ev["canaries"]):
+        verdict.reasons.insert(
+            0, f"{hit['count']} canary customer(s) planted in '{hit['source']}' appear in the leak"
+        )
+    return verdict, genuine
+
+
+def _decide(ev: dict[str, Any], *, rows: int, domains: set[str]) -> tuple[Verdict, float]:
     t = THRESHOLDS
     reasons: list[str] = []
     agree = ev["agreement"]
@@ -114,13 +126,6 @@ def decide(ev: dict[str, Any], *, rows: int, domains: set[str]) -> tuple[Verdict
             line += f" (chance: {_pct(h['chance_rate'])})"
         reasons.append(line)
 
-    canaries = ev["canaries"]
-    if canaries:
-        top = canaries[0]
-        reasons.insert(
-            0,
-            f"{top['count']} canary customer(s) planted in '{top['source']}' appear in the leak",
-        )
     prior = ev["prior_leaks"]
     if prior and prior[0]["overlap"] >= t["recycled"]:
         p = prior[0]
