@@ -18,7 +18,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from leaktriage.engines.base import quote_ident
 from leaktriage.errors import InputError
 from leaktriage.match import ProfileSpec
 from leaktriage.pipeline import prepare_input
@@ -85,7 +84,10 @@ def plant(ws: Workspace, copy: str, count: int, out: Path, *, seed: int | None =
     pacsv.write_csv(table, tmp)
     try:
         prepared = prepare_input(
-            ws.engine, ws.keyring, Path(tmp), table="__lt_canary",
+            ws.engine,
+            ws.keyring,
+            Path(tmp),
+            table=ws.staging_table("canary", copy),
             overrides={"dni": "national_id:pe.dni", "celular": "msisdn"},
         )
         ws.register(
@@ -97,7 +99,6 @@ def plant(ws: Workspace, copy: str, count: int, out: Path, *, seed: int | None =
             input_json=prepared.input_json(),
             columns_json=prepared.columns_json(),
         )
-        ws.engine.execute(f"drop table {quote_ident(prepared.table)}")
     except BaseException:
         os.unlink(tmp)
         raise

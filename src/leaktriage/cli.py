@@ -216,15 +216,20 @@ def _add(
     Workspace.check_name(name)
     with _open_workspace() as ws, _byte_progress(f"reading {file.name}") as progress:
         options = IngestOptions(on_error=on_error.value, progress=progress)
-        prepared = prepare_input(
-            ws.engine,
-            ws.keyring,
-            file,
-            table="__lt_staged",
-            options=options,
-            overrides=overrides,
-            region=region,
-        )
+        staging = ws.staging_table(kind, name)
+        try:
+            prepared = prepare_input(
+                ws.engine,
+                ws.keyring,
+                file,
+                table=staging,
+                options=options,
+                overrides=overrides,
+                region=region,
+            )
+        except BaseException:
+            ws.engine.execute(f"drop table if exists {staging}")
+            raise
         info = ws.register(
             kind=kind,
             name=name,
@@ -234,7 +239,6 @@ def _add(
             input_json=prepared.input_json(),
             columns_json=prepared.columns_json(),
         )
-        ws.engine.execute(f"drop table {prepared.table}")
     elapsed = time.perf_counter() - started
     _print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)
     if json_path:
@@ -308,15 +312,19 @@ def source_list() -> None:
     def body() -> None:
         with _open_workspace() as ws:
             items = ws.list()
-        table = Table("kind", "name", "as of", "rows", "columns", "file", "added (UTC)")
+        from leaktriage.vocab import IDENTIFIER_TYPES
+
+        table = Table("kind", "name", "as of", "rows", "identifiers", "added (UTC)")
+        table.columns[3].justify = "right"
+        table.columns[3].no_wrap = True
         for s in items:
+            ids = sorted({c["type"] for c in s.columns} & IDENTIFIER_TYPES)
             table.add_row(
                 s.kind,
                 s.name,
                 str(s.as_of or ""),
                 f"{s.rows:,}",
-                ", ".join(sorted({c["type"] for c in s.columns} - {"other"})),
-                s.file_name,
+                " ".join(ids),
                 s.added_at.strftime("%Y-%m-%d %H:%M"),
             )
         out.print(table if items else "no sources yet: leaktriage source add FILE --name NAME")

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from leaktriage.classify import ColumnGuess, classify_columns
 from leaktriage.engines.base import Engine, quote_ident
+from leaktriage.errors import EngineError, LeakTriageError
 from leaktriage.ingest import IngestOptions, IngestReport, open_input
 from leaktriage.normalize import detect_date_format, normalize_exprs
 from leaktriage.tokens import Keyring, token_sql
@@ -82,15 +83,26 @@ class PreparedInput:
         return [c for c in self.columns if c.guess.type == ctype]
 
 
-def _with_row_numbers(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+def _with_row_numbers(
+    reader: pa.RecordBatchReader, errors: list[LeakTriageError]
+) -> pa.RecordBatchReader:
+    """The reader's batches with ``_row`` added.
+
+    An input error raised while reading crosses the engine as text only; it is kept in
+    ``errors`` so that the caller can raise the original, with its path, line and column.
+    """
     schema = reader.schema.append(pa.field(ROW_COLUMN, pa.int64()))
 
     def batches() -> Iterator[pa.RecordBatch]:
         start = 0
-        for batch in reader:
-            rows = pa.array(range(start, start + batch.num_rows), type=pa.int64())
-            start += batch.num_rows
-            yield pa.RecordBatch.from_arrays([*batch.columns, rows], schema=schema)
+        try:
+            for batch in reader:
+                rows = pa.array(range(start, start + batch.num_rows), type=pa.int64())
+                start += batch.num_rows
+                yield pa.RecordBatch.from_arrays([*batch.columns, rows], schema=schema)
+        except LeakTriageError as exc:
+            errors.append(exc)
+            raise
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 
@@ -198,7 +210,15 @@ def prepare_input(
             f"create table {table} as select {', '.join(outer)} from "
             f"(select {', '.join(inner)} from {staging})"
         )
-        engine.run_with_stream(staging, _with_row_numbers(reader.batches()), sql, step="prepare")
+        errors: list[LeakTriageError] = []
+        try:
+            engine.run_with_stream(
+                staging, _with_row_numbers(reader.batches(), errors), sql, step="prepare"
+            )
+        except EngineError:
+            if errors:
+                raise errors[0] from None
+            raise
         report = reader.report
     log.info("prepared %s: %d rows, %d columns", path.name, report.rows, len(prepared))
     return PreparedInput(table=table, report=report, columns=prepared)

@@ -187,6 +187,11 @@ class Workspace:
         safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
         return f"ws.{quote_ident(f'{kind}__{safe}')}"
 
+    def staging_table(self, kind: str, name: str) -> str:
+        """Where to stream the new records of a source before :meth:`register` swaps them in."""
+        safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
+        return f"ws.{quote_ident(f'staging__{kind}__{safe}')}"
+
     def register(
         self,
         *,
@@ -198,19 +203,26 @@ class Workspace:
         input_json: dict[str, Any],
         columns_json: list[dict[str, Any]],
     ) -> SourceInfo:
-        """Replace the records of ``kind``/``name`` with the engine table ``staged``, atomically.
+        """Replace the records of ``kind``/``name`` with the table ``staged``, atomically.
 
-        The copy into the workspace and the catalogue row commit together or not at all.
+        ``staged`` is best :meth:`staging_table` (already in the workspace: it is renamed, not
+        copied); any other engine table is copied. The swap and the catalogue row commit together
+        or not at all, and the staging table is gone afterwards either way.
         """
         self.check_name(name)
         table = self.table_for(kind, name)
         e = self.engine
         rows = e.count(staged)
         added = datetime.now(timezone.utc).replace(tzinfo=None)
+        in_place = staged == self.staging_table(kind, name)
         e.execute("begin transaction")
         try:
             e.execute(f"drop table if exists {table}")
-            e.execute(f"create table {table} as select * from {staged}", step="register copy")
+            if in_place:
+                bare = table.split(".", 1)[1]
+                e.execute(f"alter table {staged} rename to {bare}", step="register swap")
+            else:
+                e.execute(f"create table {table} as select * from {staged}", step="register copy")
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])
             e.execute(
                 "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -229,6 +241,8 @@ class Workspace:
             e.execute("commit")
         except Exception:
             e.execute("rollback")
+            if in_place:
+                e.execute(f"drop table if exists {staged}")
             raise
         e.checkpoint()
         log.info("registered %s %s: %d rows", kind, name, rows)
