@@ -69,12 +69,12 @@ def test_database_file_is_encrypted(tmp_path: Path) -> None:
 
 def test_register_replaces_atomically(workspace: Workspace) -> None:
     e = workspace.engine
-    e.execute("create table staged as select range as x from range(5)")
+    e.execute("create table staged as select range as _row from range(5)")
     workspace.register(
         kind="source", name="crm", as_of=None, staged="staged", file_name="crm.csv",
         input_json={"rows": 5}, columns_json=[],
     )
-    e.execute("create or replace table staged as select range as x from range(3)")
+    e.execute("create or replace table staged as select range as _row from range(3)")
     info = workspace.register(
         kind="source", name="crm", as_of=None, staged="staged", file_name="crm.csv",
         input_json={"rows": 3}, columns_json=[],
@@ -86,7 +86,7 @@ def test_register_replaces_atomically(workspace: Workspace) -> None:
 
 def test_register_failure_keeps_previous(workspace: Workspace) -> None:
     e = workspace.engine
-    e.execute("create table staged as select range as x from range(5)")
+    e.execute("create table staged as select range as _row from range(5)")
     workspace.register(
         kind="source", name="crm", as_of=None, staged="staged", file_name="crm.csv",
         input_json={}, columns_json=[],

@@ -39,7 +39,7 @@ def _taken(ws: Workspace) -> dict[str, set[str]]:
         for domain in taken:
             if domain in spec.domains():
                 rows = ws.engine.fetch_rows(
-                    f"select distinct tok_{domain} from ({spec.sql()}) "
+                    f"select distinct tok_{domain} from {ws.profile_for(info.kind, info.name)} "
                     f"where tok_{domain} is not null"
                 )
                 taken[domain].update(r[0] for r in rows)

@@ -74,7 +74,12 @@ def run_triage(
     infos = {}
     targets = []
     for info in ws.list():
-        target = Target(info.name, info.kind, ProfileSpec.of(info.table, info.columns))
+        target = Target(
+            info.name,
+            info.kind,
+            ProfileSpec.of(info.table, info.columns),
+            ws.profile_for(info.kind, info.name),
+        )
         targets.append(target)
         infos[target.key] = info
     match_exact(e, leak, targets)

@@ -28,6 +28,7 @@ from typing import Any
 from leaktriage.engines.base import quote_ident
 from leaktriage.engines.duckdb import DuckDBEngine
 from leaktriage.errors import InputError, WorkspaceError
+from leaktriage.match.profile import ProfileSpec
 from leaktriage.tokens import Keyring, derive_key
 
 __all__ = ["KEY_ENV", "SourceInfo", "Workspace", "WORKSPACE_ENV", "default_workspace_path"]
@@ -182,6 +183,12 @@ class Workspace:
             )
 
     @staticmethod
+    def profile_for(kind: str, name: str) -> str:
+        """The workspace table holding the matching profile of a source or corpus."""
+        safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
+        return f"ws.{quote_ident(f'profile__{kind}__{safe}')}"
+
+    @staticmethod
     def table_for(kind: str, name: str) -> str:
         """The workspace table holding the records of a source or corpus."""
         safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
@@ -223,6 +230,13 @@ class Workspace:
                 e.execute(f"alter table {staged} rename to {bare}", step="register swap")
             else:
                 e.execute(f"create table {table} as select * from {staged}", step="register copy")
+            profile = self.profile_for(kind, name)
+            e.execute(f"drop table if exists {profile}")
+            e.execute(
+                f"create table {profile} as "
+                f"{ProfileSpec.of(table, columns_json).indexed_sql()}",
+                step="register profile",
+            )
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])
             e.execute(
                 "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

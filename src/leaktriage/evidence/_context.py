@@ -16,8 +16,8 @@ __all__ = ["TriageContext"]
 class TriageContext:
     """One leak being judged.
 
-    Engine tables present: ``leak`` (canonical columns), ``lp`` (its profile), ``tp_<i>``
-    (profile of ``targets[i]``), ``match_hits`` and ``match_best`` (see :mod:`leaktriage.match`).
+    Engine tables present: ``leak`` (canonical columns), ``lp`` (its profile), each target's
+    indexed profile, ``match_hits`` and ``match_best`` (see :mod:`leaktriage.match`).
     """
 
     engine: Engine
@@ -40,7 +40,7 @@ class TriageContext:
 
     def profile(self, target: Target) -> str:
         """The engine table holding a target's profile."""
-        return f"tp_{self.targets.index(target)}"
+        return target.profile
 
     def in_list(self, names: list[str]) -> str:
         """A SQL ``IN (...)`` list of bound-parameter placeholders for ``names``."""

@@ -40,6 +40,8 @@ class Target:
     name: str
     kind: str  # "source" | "corpus" | "canary"
     spec: ProfileSpec
+    profile: str
+    """The table holding the target's indexed profile (:meth:`ProfileSpec.indexed_sql`)."""
 
     @property
     def key(self) -> str:
@@ -52,20 +54,15 @@ def match_exact(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) ->
     engine.execute(f"create or replace temp table lp as {leak.sql()}", step="leak profile")
     hit_parts: list[str] = []
     params: list[object] = []
-    for i, target in enumerate(targets):
-        tp = f"tp_{i}"
-        engine.execute(
-            f"create or replace temp table {tp} as {target.spec.sql()}", step="target profile"
-        )
+    for target in targets:
         for domain in DOMAINS:
             if domain not in leak.domains() or domain not in target.spec.domains():
                 continue
             col = f"tok_{domain}"
             hit_parts.append(
                 f"select l._row as leak_row, ?::VARCHAR as target, t._row as t_row, "
-                f"'{domain}' as domain from lp l join {tp} t on l.{col} = t.{col} "
-                f"where t.{col} not in (select {col} from {tp} where {col} is not null "
-                f"group by {col} having count(*) > {STOP_TOKEN_COUNT})"
+                f"'{domain}' as domain from lp l join {target.profile} t on l.{col} = t.{col} "
+                f"where t.n_{domain} <= {STOP_TOKEN_COUNT}"
             )
             params.append(target.key)
     if hit_parts:
@@ -92,7 +89,7 @@ def _best(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) -> None:
         step="best candidates",
     )
     parts = []
-    for i, target in enumerate(targets):
+    for target in targets:
         comparable = " + ".join(
             f"(l.tok_{d} is not null and t.tok_{d} is not null)::int" for d in DOMAINS
         )
@@ -109,7 +106,7 @@ def _best(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) -> None:
                    coalesce(l.dob = t.dob, false) as dob_agree,
                    jaro_winkler_similarity(l.address, t.address) as addr_sim
                from match_cand c join lp l on l._row = c.leak_row
-               join tp_{i} t on t._row = c.t_row
+               join {target.profile} t on t._row = c.t_row
                where c.target = ?"""
         )
     if not parts:

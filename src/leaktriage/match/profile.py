@@ -97,6 +97,20 @@ class ProfileSpec:
                 return q(col["canonical"]) if col else "NULL"
         raise ValueError(f"unknown profile field {field!r}")
 
+    def indexed_sql(self) -> str:
+        """The profile plus ``n_<domain>``: how many rows share each row's token.
+
+        Computed once when a source is registered, so that triage can drop placeholder tokens
+        ("000000000" shared by thousands of rows) without scanning the source again.
+        """
+        counts = [
+            f"count(*) over (partition by tok_{d})::BIGINT as n_{d}"
+            if d in self.domains()
+            else f"NULL::BIGINT as n_{d}"
+            for d in DOMAINS
+        ]
+        return f"select *, {', '.join(counts)} from ({self.sql()})"
+
     def sql(self) -> str:
         """``SELECT`` of the profile over the table."""
         parts = ["_row"]

@@ -1,0 +1,97 @@
+"""Settings and the report of one ingest: plain data, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["IngestOptions", "IngestReport"]
+
+
+@dataclass
+class IngestOptions:
+    """How to read one input. Every field has a safe default; forcing one skips its sniffing."""
+
+    on_error: Literal["skip", "fail"] = "skip"
+    """Malformed rows: ``skip`` counts them (with line numbers) and goes on; ``fail`` raises
+    :class:`~leaktriage.errors.InputError` naming the line (and column when known)."""
+
+    encoding: str | None = None
+    """Force a text encoding (a Python codec name); ``None`` sniffs it (BOM, UTF-8, CP1252)."""
+
+    delimiter: str | None = None
+    """Force the field delimiter of delimited text; ``None`` sniffs among ``, ; TAB |``."""
+
+    header: bool | None = None
+    """Force whether the first row (CSV, XLSX) holds column names; ``None`` sniffs it."""
+
+    table: str | None = None
+    """SQL dumps: the table to read (plain or schema-qualified name, case-insensitive);
+    ``None`` reads the table with the most rows."""
+
+    max_input_bytes: int = 100 * 2**30
+    """Absolute limit on the decompressed bytes read; over it the input is rejected."""
+
+    max_ratio: float = 200.0
+    """Limit on decompressed/compressed bytes, checked while streaming once 1 MiB is out."""
+
+    max_field_bytes: int = 32 * 2**20
+    """A field longer than this (UTF-8 bytes) makes its row malformed."""
+
+    batch_rows: int = 65536
+    """Rows per record batch for the row-at-a-time formats (JSON, SQL, XLSX, Parquet)."""
+
+    max_malformed_lines_kept: int = 1000
+    """How many malformed line numbers the report keeps (the count is always complete)."""
+
+    progress: Callable[[int, int], None] | None = None
+    """Called from :meth:`LeakReader.batches` with (compressed bytes done, compressed total)."""
+
+
+@dataclass
+class IngestReport:
+    """What was read: format, encoding, counts and malformed line numbers, never a value."""
+
+    path: str
+    format: str
+    compression: str | None
+    members: list[str]
+    encoding: str
+    delimiter: str | None
+    header: bool
+    columns: list[str]
+    rows: int = 0
+    malformed_rows: int = 0
+    malformed_lines: list[int] = field(default_factory=list)
+    complete: bool = False
+    table: str | None = None
+    """SQL dumps: the table read."""
+    skipped_members: list[str] = field(default_factory=list)
+    """Archive members that hold no readable data (empty, binary, directories)."""
+    malformed_by_member: dict[str, int] = field(default_factory=dict)
+    """Archives: malformed rows per member (line numbers are per member)."""
+    late_key_rows: int = 0
+    """JSON: records holding keys first seen after the key scan (those keys are not columns)."""
+
+    def input_json(self) -> dict[str, Any]:
+        """The ``input`` object of the JSON contracts (required keys first, then extras)."""
+        out: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "encoding": self.encoding,
+            "rows": self.rows,
+            "malformed_rows": self.malformed_rows,
+            "compression": self.compression,
+            "members": list(self.members),
+            "delimiter": self.delimiter,
+            "header": self.header,
+            "malformed_lines": list(self.malformed_lines),
+        }
+        if self.table is not None:
+            out["table"] = self.table
+        if self.skipped_members:
+            out["skipped_members"] = list(self.skipped_members)
+        if self.late_key_rows:
+            out["late_key_rows"] = self.late_key_rows
+        return out

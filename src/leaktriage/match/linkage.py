@@ -1,0 +1,292 @@
+"""Probabilistic linkage (splink) of leak rows that exact tokens did not settle.
+
+A leak often carries no identifier the operator can token-match (names and birth dates only,
+or a mangled DNI), or carries them corrupted. This stage links each leak row to its most likely
+person in a target profile with a Fellegi-Sunter model (splink) on the engine's own DuckDB
+connection, so no data leaves the engine:
+
+* comparisons on given names (first given name alone as a level: "JUAN CARLOS" leaks as
+  "JUAN"), surnames (swapped paterno/materno as a level; term-frequency adjusted, as Peruvian
+  surnames are very skewed), birth date, address, and equality of every identifier token both
+  sides have (see :mod:`leaktriage.match._splink_settings`);
+* unsupervised training: the prior from near-deterministic rules, u by random sampling, m by EM
+  on two blocking rules. Each training step may fail on degenerate data (tiny inputs, no
+  blocked pairs, no convergence); the model then keeps the prior m values it starts from.
+
+Table written (engine-side, replaced on each run)::
+
+    link_pairs  leak_row, t_row, match_probability, match_weight   -- best target row per leak row
+
+splink is imported lazily (it is heavy); its logger is held at WARNING while it runs, and no
+message of this module carries a data value.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from leaktriage.engines.base import Engine, quote_ident
+from leaktriage.errors import EngineError
+from leaktriage.match import _splink_settings as model
+from leaktriage.match.exact import STOP_TOKEN_COUNT
+from leaktriage.match.profile import DOMAINS, ProfileSpec
+
+__all__ = ["LINK_PAIRS", "link_probabilistic"]
+
+log = logging.getLogger(__name__)
+
+#: The table :func:`link_probabilistic` writes.
+LINK_PAIRS = "link_pairs"
+#: Pairs sampled to estimate u (the chance of each agreement level among non-matches).
+U_MAX_PAIRS = 5e5
+#: Seed of that sample: the same inputs give the same model and the same links.
+U_SEED = 7
+#: Pairs EM trains on per blocking rule, at most.
+EM_MAX_PAIRS = 2e6
+#: Rows per side EM samples to count its blocked pairs before sampling them down.
+EM_PROBE_ROWS = 20_000
+#: A birth date shared by more than this share of rows (and more than ``STOP_TOKEN_COUNT``
+#: rows) is a placeholder, not a birthday.
+PLACEHOLDER_DATE_SHARE = 0.005
+#: Assumed share of true matches the deterministic rules find (for the prior).
+DETERMINISTIC_RECALL = 0.7
+
+_LEFT = "lt_link_left"
+_RIGHT = "lt_link_right"
+_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+def link_probabilistic(
+    engine: Engine,
+    leak: ProfileSpec,
+    target: ProfileSpec,
+    *,
+    rows: str | None = None,
+    threshold: float = 0.9,
+    extra: Sequence[str] = (),
+) -> str:
+    """Link ``leak`` profile rows to ``target`` profile rows; write and return ``link_pairs``.
+
+    ``rows``: an engine table whose ``_row`` (or ``leak_row``) column lists the leak rows to
+    link (e.g. those exact tokens left unmatched); all rows when ``None``. ``threshold``: the
+    lowest match probability kept. ``extra``: raw columns present in both tables, compared by
+    edit distance and blocked on (a postcode, a social security number).
+
+    Without a name column on both sides there is nothing to link persons on: the table is
+    written empty.
+    """
+    for name in (leak.table, target.table, *([rows] if rows else [])):
+        if not _SAFE_NAME.match(name):
+            raise ValueError(f"bad table name {name!r}")
+    for col in extra:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", col):
+            raise ValueError(f"bad extra column name {col!r}")
+    shared = leak.domains() & target.domains()
+    fields = model.LinkFields(
+        names=leak.has_names() and target.has_names(),
+        dob=leak.has("dob") and target.has("dob"),
+        address=leak.has("address") and target.has("address"),
+        tokens=tuple(f"tok_{d}" for d in DOMAINS if d in shared),
+        extras=tuple(f"x_{c}" for c in extra),
+    )
+    _empty_pairs(engine)
+    if not fields.names:
+        log.info("probabilistic linkage skipped: no name column on both sides")
+        return LINK_PAIRS
+    _prepare(engine, leak, _LEFT, rows, fields, extra)
+    _prepare(engine, target, _RIGHT, None, fields, extra)
+    try:
+        n_left, n_right = engine.count(_LEFT), engine.count(_RIGHT)
+        if n_left and n_right:
+            _link(engine, fields, n_left, n_right, threshold)
+            log.info("probabilistic linkage: %d rows against %d", n_left, n_right)
+    finally:
+        engine.execute(f"drop table if exists {_LEFT}", step="linkage cleanup")
+        engine.execute(f"drop table if exists {_RIGHT}", step="linkage cleanup")
+    return LINK_PAIRS
+
+
+def _empty_pairs(engine: Engine) -> None:
+    engine.execute(
+        f"create or replace temp table {LINK_PAIRS} (leak_row bigint, t_row bigint, "
+        "match_probability double, match_weight double)",
+        step="link pairs",
+    )
+
+
+def _fold(expr: str) -> str:
+    """Upper case, no accents, single spaces: idempotent on normalized names."""
+    return f"nullif(trim(regexp_replace(strip_accents(upper({expr})), '\\s+', ' ', 'g')), '')"
+
+
+def _placeholder_guard(expr: str, limit: str) -> str:
+    """``expr``, or NULL where more than ``limit`` rows share its value: a placeholder
+    ("000000000", 1900-01-01) is no evidence, and blocking on it would explode."""
+    return f"case when count(*) over (partition by {expr}) > {limit} then null else {expr} end"
+
+
+def _prepare(
+    engine: Engine,
+    spec: ProfileSpec,
+    name: str,
+    rows: str | None,
+    fields: model.LinkFields,
+    extra: Sequence[str],
+) -> None:
+    """The model's input columns (see :mod:`._splink_settings`) over one profile."""
+    dob_limit = f"greatest({STOP_TOKEN_COUNT}, count(*) over () * {PLACEHOLDER_DATE_SHARE})"
+    cols = [
+        "p._row",
+        f"{_fold('p.given')} as given",
+        f"nullif(split_part({_fold('p.given')}, ' ', 1), '') as given1",
+        f"{_fold('p.sur1')} as sur1",
+        f"{_fold('p.sur2')} as sur2",
+        f"nullif(concat_ws(' ', {_fold('p.sur1')}, {_fold('p.sur2')}), '') as surnames",
+        f"{_placeholder_guard('p.dob', dob_limit)} as dob",
+        f"{_fold('p.address')} as address",
+        *(
+            f"{_placeholder_guard('p.' + tok, str(STOP_TOKEN_COUNT))} as {tok}"
+            for tok in fields.tokens
+        ),
+        *(f"nullif(trim(t.{quote_ident(c)}::VARCHAR), '') as x_{c}" for c in extra),
+    ]
+    sql = f"select {', '.join(cols)} from ({spec.sql()}) p"
+    if extra:
+        sql += f" join {spec.table} t on t._row = p._row"
+    if rows:
+        sql += f" where p._row in (select {_row_column(engine, rows)} from {rows})"
+    engine.execute(f"create or replace temp table {name} as {sql}", step="linkage input")
+
+
+def _row_column(engine: Engine, table: str) -> str:
+    found = engine.fetch_rows(
+        "select column_name from information_schema.columns where table_name = ?",
+        [table.rpartition(".")[2]],
+        step="linkage rows",
+    )
+    names = {r[0] for r in found}
+    for candidate in ("_row", "leak_row"):
+        if candidate in names:
+            return candidate
+    raise ValueError(f"table {table!r} has no _row or leak_row column")
+
+
+@contextmanager
+def _quiet_splink() -> Iterator[None]:
+    """splink logs SQL and progress at INFO: hold its logger at WARNING while it runs."""
+    splink_log = logging.getLogger("splink")
+    before = splink_log.level
+    if before < logging.WARNING:
+        splink_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        splink_log.setLevel(before)
+
+
+def _link(
+    engine: Engine, fields: model.LinkFields, n_left: int, n_right: int, threshold: float
+) -> None:
+    api_factory = getattr(engine, "splink_db_api", None)
+    if api_factory is None:
+        raise EngineError(f"probabilistic linkage is not available on {engine.dialect.name}")
+    with _quiet_splink():
+        from splink import Linker
+
+        db_api = api_factory()
+        left = db_api.register(_LEFT, table_name="lt_link_leak")
+        right = db_api.register(_RIGHT, table_name="lt_link_target")
+        # One leak row matches at most one target row: half of them, as a start.
+        prior = min(0.5, 0.5 / n_right)
+        linker = Linker([left, right], model.settings(fields, prior), log_level=None)
+        try:
+            _train(linker, fields, n_left, n_right, prior)
+            predictions = linker.inference.predict(
+                threshold_match_probability=threshold, warning_mode="never"
+            )
+            _write_best(engine, predictions.physical_name)
+        except EngineError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - splink/duckdb messages can quote data
+            raise EngineError(f"probabilistic linkage failed ({type(exc).__name__})") from None
+        finally:
+            _drop_splink_tables(linker, db_api)
+
+
+def _train(
+    linker: Any, fields: model.LinkFields, n_left: int, n_right: int, fallback: float
+) -> None:
+    """Prior, u and m estimates; a step that fails keeps the previous values."""
+    # EM first counts blocked pairs on a sample of this share of rows: all of a small input.
+    probe = min(1.0, EM_PROBE_ROWS / max(n_left, n_right))
+    steps: list[tuple[str, Any]] = [
+        (
+            "prior",
+            lambda: linker.training.estimate_probability_two_random_records_match(
+                model.deterministic_rules(fields), recall=DETERMINISTIC_RECALL
+            ),
+        ),
+        (
+            "u",
+            lambda: linker.training.estimate_u_using_random_sampling(
+                max_pairs=U_MAX_PAIRS, seed=U_SEED
+            ),
+        ),
+    ]
+    for rule in model.training_rules(fields):
+        steps.append(
+            (
+                "em",
+                lambda rule=rule: (
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=probe
+                    )
+                ),
+            )
+        )
+    for name, step in steps:
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - degenerate data: keep the previous estimates
+            log.warning("linkage training step %s skipped (%s)", name, type(exc).__name__)
+        if name == "prior":
+            _keep_prior_in_bounds(linker, fallback)
+
+
+def _keep_prior_in_bounds(linker: Any, fallback: float) -> None:
+    # With no deterministic match (tiny or disjoint inputs) splink estimates 0, which no
+    # evidence can overcome and which breaks prediction (log of 0): keep the starting prior.
+    settings = linker._settings_obj
+    prior = settings._probability_two_random_records_match
+    if not 0 < prior < 1:
+        log.info("linkage prior estimate out of bounds: kept the starting value")
+        settings._probability_two_random_records_match = fallback
+
+
+def _write_best(engine: Engine, predictions: str) -> None:
+    engine.execute(
+        f"""create or replace temp table {LINK_PAIRS} as
+            select leak_row, t_row, match_probability, match_weight from (
+                select case when source_dataset_l = 'lt_link_leak' then _row_l else _row_r end
+                           as leak_row,
+                       case when source_dataset_l = 'lt_link_leak' then _row_r else _row_l end
+                           as t_row,
+                       match_probability, match_weight
+                from {predictions})
+            qualify row_number() over (
+                partition by leak_row order by match_weight desc, t_row) = 1""",
+        step="link pairs",
+    )
+
+
+def _drop_splink_tables(linker: Any, db_api: Any) -> None:
+    try:
+        linker.table_management.delete_tables_created_by_splink_from_db()
+        # splink's prior estimate registers this relation on the connection and leaves it.
+        db_api.duckdb_con.unregister("result_df")
+    except Exception as exc:  # noqa: BLE001 - cleanup must not hide the result
+        log.warning("splink tables not dropped (%s)", type(exc).__name__)
