@@ -109,7 +109,7 @@ class DuckDBEngine(Engine):
         self._con.execute(sql, params or [])
 
     def _fetch_arrow(self, sql: str, params: Sequence[Any] | None) -> pa.Table:
-        result = self._con.execute(sql, params or []).fetch_arrow_table()
+        result = self._con.execute(sql, params or []).to_arrow_table()
         return result
 
     def _fetch_rows(self, sql: str, params: Sequence[Any] | None) -> list[tuple[Any, ...]]:
@@ -120,7 +120,7 @@ class DuckDBEngine(Engine):
     ) -> Iterator[pa.RecordBatch]:
         cursor = self._con.cursor()
         try:
-            reader = cursor.execute(sql, params or []).fetch_record_batch(batch_rows)
+            reader = cursor.execute(sql, params or []).to_arrow_reader(batch_rows)
             yield from reader
         finally:
             cursor.close()
@@ -141,6 +141,13 @@ class DuckDBEngine(Engine):
             self._con.close()
         except duckdb.Error as exc:  # pragma: no cover - closing twice
             raise EngineError(f"closing duckdb failed ({type(exc).__name__})") from None
+
+    def splink_db_api(self) -> Any:
+        """A splink ``DuckDBAPI`` on this engine's connection, so linkage reads and writes
+        engine tables in place. splink is imported here, lazily: it is heavy and optional."""
+        import splink
+
+        return splink.DuckDBAPI(connection=self._con)
 
     @property
     def raw_connection(self) -> duckdb.DuckDBPyConnection:
