@@ -540,6 +540,26 @@ def demo(
                 "corpus", out_dir / "world" / corpus["file"], corpus["name"], None, {}, None,
                 OnError.skip, "PE",
             )
-        out.print(f"[bold]demo done[/bold]: workspace {state.workspace}, reports in {out_dir}")
+        # A "Dedale-style" claim: a sample posted with a claim of 22 million records.
+        from leaktriage.triage import run_triage
+
+        leak = next(s for s in manifest["scenarios"] if s["name"] == "genuine_crm")
+        with _open_workspace() as ws, _byte_progress(f"triage {leak['file']}") as progress:
+            from leaktriage.ingest import IngestOptions
+
+            result = run_triage(
+                ws,
+                out_dir / "world" / leak["file"],
+                case="dedale",
+                claimed_records=22_000_000,
+                options=IngestOptions(progress=progress),
+            )
+        json_path, html_path = out_dir / "dedale.json", out_dir / "dedale.html"
+        _write_json(json_path, result)
+        from leaktriage.report.html import write_html
+
+        write_html(result, html_path)
+        _print_triage(result, json_path, html_path)
+        out.print(f"[bold]demo done[/bold]: workspace {state.workspace}, outputs in {out_dir}")
 
     _run(body)
