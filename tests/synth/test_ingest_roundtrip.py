@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-ingest = pytest.importorskip("leaktriage.ingest")
-errors = pytest.importorskip("leaktriage.errors")
+import leaktriage.ingest as ingest
+import leaktriage.errors as errors
 
 World = tuple[Path, dict[str, Any]]
 
