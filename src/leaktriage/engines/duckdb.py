@@ -95,8 +95,9 @@ class DuckDBEngine(Engine):
                 raise WorkspaceError(
                     f"{path}: wrong workspace key (check LEAKTRIAGE_KEY or the key file)"
                 ) from None
-            raise WorkspaceError(f"{path}: cannot open the workspace database "
-                                 f"({type(exc).__name__})") from None
+            raise WorkspaceError(
+                f"{path}: cannot open the workspace database ({type(exc).__name__})"
+            ) from None
         self.attached = alias
 
     def checkpoint(self) -> None:

@@ -208,24 +208,40 @@ def _edit(col: str) -> dict[str, Any]:
     }
 
 
+def _initial(col: str) -> str:
+    return f"substr(l.{col}, 1, 1) = substr(r.{col}, 1, 1)"
+
+
 def blocking_rules(fields: LinkFields) -> list[str]:
-    """Rules that admit candidate pairs. Each is an equi-join (fast at scale); together they
-    survive any single corruption of a name, a missing birth date or swapped surnames."""
+    """Rules that admit candidate pairs.
+
+    Each is an equi-join on a birth date or a name, narrowed by initials so that skewed
+    surnames (QUISPE, FLORES...) do not flood the scoring; together they survive a typo in any
+    one name past its first letter, a truncated given name, swapped surnames, a missing
+    second surname and a missing birth date.
+    """
     rules: list[str] = []
     if fields.names:
         if fields.dob:
             rules += [
-                "l.dob = r.dob and substr(l.given, 1, 1) = substr(r.given, 1, 1)",
-                "l.dob = r.dob and substr(l.sur1, 1, 1) = substr(r.sur1, 1, 1)",
+                f"l.dob = r.dob and {_initial('given')}",
+                f"l.dob = r.dob and {_initial('sur1')}",
             ]
         rules += [
-            "l.sur1 = r.sur1 and l.given1 = r.given1",
-            "l.sur2 = r.sur2 and l.given1 = r.given1",
-            "l.sur1 = r.sur1 and l.sur2 = r.sur2",
-            "l.sur1 = r.sur2 and l.sur2 = r.sur1",
+            f"l.sur1 = r.sur1 and l.sur2 = r.sur2 and {_initial('given')}",
+            f"l.sur1 = r.sur2 and l.sur2 = r.sur1 and {_initial('given')}",
+            # a typo in the second surname, or a side with one surname only
+            f"l.sur1 = r.sur1 and l.given1 = r.given1 "
+            f"and (l.sur2 is null or r.sur2 is null or {_initial('sur2')})",
+            f"l.sur2 = r.sur2 and l.given1 = r.given1 and {_initial('sur1')}",
+            # swapped, and a typo in one of them
+            "l.sur1 = r.sur2 and l.given1 = r.given1 "
+            "and substr(l.sur2, 1, 1) = substr(r.sur1, 1, 1)",
+            "l.sur2 = r.sur1 and l.given1 = r.given1 "
+            "and substr(l.sur1, 1, 1) = substr(r.sur2, 1, 1)",
         ]
         if fields.address:
-            rules.append("l.address = r.address and substr(l.given, 1, 1) = substr(r.given, 1, 1)")
+            rules.append(f"l.address = r.address and {_initial('given')}")
     rules += [f"l.{col} = r.{col}" for col in (*fields.tokens, *fields.extras)]
     return rules
 

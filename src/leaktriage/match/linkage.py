@@ -194,16 +194,19 @@ def _link(
     api_factory = getattr(engine, "splink_db_api", None)
     if api_factory is None:
         raise EngineError(f"probabilistic linkage is not available on {engine.dialect.name}")
-    with _quiet_splink():
+    try:
         from splink import Linker
-
+    except ImportError:
+        raise EngineError("probabilistic linkage needs the splink package") from None
+    with _quiet_splink():
         db_api = api_factory()
-        left = db_api.register(_LEFT, table_name="lt_link_leak")
-        right = db_api.register(_RIGHT, table_name="lt_link_target")
-        # One leak row matches at most one target row: half of them, as a start.
-        prior = min(0.5, 0.5 / n_right)
-        linker = Linker([left, right], model.settings(fields, prior), log_level=None)
+        linker = None
         try:
+            left = db_api.register(_LEFT, table_name="lt_link_leak")
+            right = db_api.register(_RIGHT, table_name="lt_link_target")
+            # One leak row matches at most one target row: say half of them do, to start.
+            prior = min(0.5, 0.5 / n_right)
+            linker = Linker([left, right], model.settings(fields, prior), log_level=None)
             _train(linker, fields, n_left, n_right, prior)
             predictions = linker.inference.predict(
                 threshold_match_probability=threshold, warning_mode="never"
@@ -285,7 +288,8 @@ def _write_best(engine: Engine, predictions: str) -> None:
 
 def _drop_splink_tables(linker: Any, db_api: Any) -> None:
     try:
-        linker.table_management.delete_tables_created_by_splink_from_db()
+        if linker is not None:
+            linker.table_management.delete_tables_created_by_splink_from_db()
         # splink's prior estimate registers this relation on the connection and leaves it.
         db_api.duckdb_con.unregister("result_df")
     except Exception as exc:  # noqa: BLE001 - cleanup must not hide the result
