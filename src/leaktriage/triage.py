@@ -21,6 +21,7 @@ from leaktriage.evidence import canaries as ev_canaries
 from leaktriage.evidence import claims as ev_claims
 from leaktriage.evidence import consistency as ev_consistency
 from leaktriage.evidence import hit_rates as ev_hit_rates
+from leaktriage.evidence import linkage as ev_linkage
 from leaktriage.evidence import prior_leaks as ev_prior
 from leaktriage.evidence import schema as ev_schema
 from leaktriage.evidence import snapshot as ev_snapshot
@@ -96,8 +97,11 @@ def run_triage(
     if case:
         _store_case_sample(ws, ctx, path)
 
+    stage("linkage")
+    linkage = ev_linkage.compute(ctx)
     stage("evidence")
     evidence: dict[str, Any] = {
+        "linkage": linkage,
         "hit_rates": ev_hit_rates.compute(ctx),
         "agreement": ev_agreement.compute(ctx),
         "consistency": ev_consistency.compute(ctx),
@@ -219,7 +223,6 @@ def _exposure_summary(ctx: TriageContext) -> dict[str, Any]:
             else f"l.{quote_ident(canon)} is not null"
         )
         present[t] = f"({present[t]} or {cond})" if t in present else cond
-    sources = ctx.keys("source")
     e = ctx.engine
     e.execute(
         f"""create or replace temp table exposed as
@@ -227,9 +230,7 @@ def _exposure_summary(ctx: TriageContext) -> dict[str, Any]:
                    {", ".join(f"{c} as {quote_ident('has_' + t)}" for t, c in present.items())
                     or "true as has_nothing"}
             from leak l
-            where l._row in (select leak_row from match_best
-                             where agrees and target in {ctx.in_list(sources)})""",
-        sources,
+            where l._row in (select leak_row from genuine_rows)"""
     )
     customers = e.count("exposed")
     by_field = {

@@ -61,7 +61,11 @@ def attribute(
     base = max(agreement["genuine_rows"], 1)
     candidates = []
     for s in agreement["by_source"]:
-        covered = s["agreeing_rows"] if agreement["genuine_rows"] else s["hit_rows"]
+        covered = (
+            s["agreeing_rows"] + s.get("linked_rows", 0)
+            if agreement["genuine_rows"]
+            else s["hit_rows"]
+        )
         coverage = covered / base if agreement["genuine_rows"] else 0.0
         score = coverage * (0.5 + 0.5 * schema_by.get(s["source"], 0.0))
         until = as_of.get(s["source"])
@@ -93,23 +97,36 @@ def _decide(ev: dict[str, Any], *, rows: int, domains: set[str]) -> tuple[Verdic
     reasons: list[str] = []
     agree = ev["agreement"]
     hits = {h["type"]: h for h in ev["hit_rates"]["by_type"]}
-    if not domains:
+    if rows == 0:
+        return Verdict("inconclusive", 0.5, ["the leak holds no records"]), 0.0
+    genuine = agree["genuine_share"]
+    link = ev.get("linkage") or {}
+    if link.get("ran") and link.get("sampled") and link["linked_rows"]:
+        genuine = min(1.0, genuine + link["estimated_linked_rows"] / rows)
+        reasons.append(
+            f"{_pct(link['linked_share'])} of a sample of {link['linked_in']:,} records with no "
+            f"agreeing identifier link to a customer by name, birth date and address "
+            f"(about {link['estimated_linked_rows']:,} records)"
+        )
+    elif agree.get("linked_rows"):
+        reasons.append(
+            f"{agree['linked_rows']:,} records with no agreeing identifier link to a customer "
+            f"by name, birth date and address (probability ≥ {link.get('threshold', 0.95)})"
+        )
+    if not domains and genuine < t["mixed"]:
         return (
             Verdict(
                 "inconclusive",
                 0.9,
                 [
                     "no identifier column was recognised (phone, national ID, email, IMSI, "
-                    "ICCID, IMEI, customer id): nothing can be checked against the sources; "
-                    "map columns with --map COLUMN=TYPE"
+                    "ICCID, IMEI, customer id) and names link to no customer: nothing can be "
+                    "checked against the sources; map columns with --map COLUMN=TYPE"
                 ],
             ),
-            0.0,
+            genuine,
         )
-    if rows == 0:
-        return Verdict("inconclusive", 0.5, ["the leak holds no records"]), 0.0
 
-    genuine = agree["genuine_share"]
     # Single-identifier leaks (a list of phone numbers) cannot be cross-checked: hits far above
     # chance then count, and the reason says so.
     if agree["comparable_hit_rows"] == 0 and agree["hit_rows"]:

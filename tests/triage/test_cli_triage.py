@@ -153,3 +153,27 @@ def test_empty_leak_is_rejected_with_3(
     assert r.exit_code == 3
     assert "empty" in r.output
     assert not out.exists()
+
+
+def test_names_only_leak_is_judged_by_linkage(
+    setup: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """No identifier at all: names, birth dates and addresses link to customers (splink)."""
+    world, ws, _ = setup
+    leak = tmp_path / "names_only.csv"
+    with (world / "sources" / "crm.csv").open(newline="", encoding="utf-8") as src, leak.open(
+        "w", newline="", encoding="utf-8"
+    ) as fh:
+        w = csv.writer(fh)
+        w.writerow(["nombres", "apellidos", "fecha_nacimiento", "direccion"])
+        for row, _ in zip(csv.DictReader(src), range(300), strict=False):
+            w.writerow([row["nombres"], f"{row['apellido_paterno']} {row['apellido_materno']}",
+                        row["fecha_nacimiento"], row["direccion"]])  # fmt: skip
+    out = tmp_path / "out.json"
+    r = lt(ws, "triage", str(leak), "--json", str(out))
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text())
+    assert doc["verdict"]["label"] == "genuine", doc["verdict"]["reasons"]
+    assert doc["genuine_fraction"] >= 0.9
+    assert doc["attribution"]["source"] == "crm"
+    assert doc["evidence"]["linkage"]["ran"] is True

@@ -3,7 +3,8 @@
 A real record's identifiers, name and birth date belong to the same customer. A fabricated one
 re-pairs real identifiers with invented names, so its hits disagree on everything else. Per
 source: leak rows hit, rows whose other fields could be compared, rows that agree; overall: rows
-that agree with some source (the genuine rows) and rows whose only hit disagrees.
+that agree with some source or were linked probabilistically (the genuine rows, kept in the
+engine table ``genuine_rows``) and rows whose only hit disagrees.
 """
 
 from __future__ import annotations
@@ -33,36 +34,55 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         )
         assert row is not None
         hit, comparable, agree, names, name_bad, dobs, dob_bad = (int(x or 0) for x in row)
+        linked = e.fetch_one(
+            "select count(distinct leak_row) from linked_rows where target = ? and leak_row "
+            "not in (select leak_row from match_best where agrees and target = ?)",
+            [target.key, target.key],
+        )
         per_source.append(
             {
                 "source": target.name,
                 "hit_rows": hit,
                 "comparable_rows": comparable,
                 "agreeing_rows": agree,
+                "linked_rows": int(linked[0]) if linked else 0,
                 "agree_share": agree / comparable if comparable else None,
                 "name_disagree_share": name_bad / names if names else None,
                 "dob_disagree_share": dob_bad / dobs if dobs else None,
             }
         )
     src = ctx.in_list(sources)
+    e.execute(
+        f"""create or replace temp table genuine_rows as
+            select distinct leak_row from match_best where agrees and target in {src}
+            union select leak_row from linked_rows""",
+        sources,
+    )
     row = e.fetch_one(
-        f"""select count(distinct leak_row) filter (where agrees),
-                   count(distinct leak_row),
+        f"""select count(distinct leak_row),
                    count(distinct leak_row) filter (where comparable_fields > 0)
             from match_best where target in {src}""",
         sources,
     )
-    genuine, hit, comparable = (int(x or 0) for x in (row or (0, 0, 0)))
+    hit, comparable = (int(x or 0) for x in (row or (0, 0)))
+    genuine = e.count("genuine_rows")
+    linked = e.fetch_one(
+        "select count(distinct leak_row) from linked_rows where leak_row not in "
+        f"(select leak_row from match_best where agrees and target in {src})",
+        sources,
+    )
     disagree = e.fetch_one(
         f"""select count(*) from (select leak_row from match_best where target in {src}
             group by leak_row
-            having bool_or(comparable_fields > 0) and not bool_or(agrees))""",
+            having bool_or(comparable_fields > 0) and not bool_or(agrees))
+            where leak_row not in (select leak_row from genuine_rows)""",
         sources,
     )
     n = ctx.leak_rows
     return {
         "by_source": per_source,
         "genuine_rows": genuine,
+        "linked_rows": int(linked[0]) if linked else 0,
         "hit_rows": hit,
         "comparable_hit_rows": comparable,
         "unverifiable_hit_rows": hit - comparable,

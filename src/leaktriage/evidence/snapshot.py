@@ -30,6 +30,12 @@ def compute(ctx: TriageContext, attributed: Target | None = None) -> dict[str, A
     e = ctx.engine
     parts = []
     params: list[Any] = []
+    # genuine rows' best candidates: exact matches, then probabilistic links
+    e.execute(
+        "create or replace temp table snap_links as "
+        "select leak_row, target, t_row from match_best "
+        "union all select leak_row, target, t_row from linked_rows"
+    )
     for target in ctx.of_kind("source"):
         spec = target.spec
         if not any(spec.has(f) for f in ("activation", "churn", "provisioned")):
@@ -37,7 +43,7 @@ def compute(ctx: TriageContext, attributed: Target | None = None) -> dict[str, A
         provisioned = "t.provisioned" if target == attributed else "NULL::DATE"
         parts.append(
             f"select b.leak_row, t.activation, t.churn, {provisioned} as provisioned "
-            f"from match_best b join {ctx.profile(target)} t on t._row = b.t_row "
+            f"from snap_links b join {ctx.profile(target)} t on t._row = b.t_row "
             f"where b.target = ?"
         )
         params.append(target.key)
@@ -57,12 +63,12 @@ def compute(ctx: TriageContext, attributed: Target | None = None) -> dict[str, A
             select d.leak_row, max(greatest(d.activation, d.provisioned)) as start_date,
                    min(d.churn) as churn
             from ({" union all ".join(parts)}) d
-            where d.leak_row in (
+            where d.leak_row in (select leak_row from genuine_rows)
+               -- and records whose hits could not be cross-checked (an HSS row of a line
+               -- since churned matches the CRM on its MSISDN alone)
+               or d.leak_row in (
                 select leak_row from match_best where target in {ctx.in_list(sources)}
-                group by leak_row
-                -- agreeing records, and records whose hits could not be cross-checked (an
-                -- HSS row of a line since churned matches the CRM on its MSISDN alone)
-                having bool_or(agrees) or not bool_or(comparable_fields > 0))
+                group by leak_row having not bool_or(comparable_fields > 0))
             group by d.leak_row""",
         [*params, *sources],
     )

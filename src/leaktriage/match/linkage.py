@@ -177,11 +177,12 @@ def _row_column(engine: Engine, table: str) -> str:
 
 @contextmanager
 def _quiet_splink() -> Iterator[None]:
-    """splink logs SQL and progress at INFO: hold its logger at WARNING while it runs."""
+    """splink logs SQL and progress at INFO and training notes ("level not observed") at
+    WARNING, none of which a user can act on: hold its logger at ERROR while it runs."""
     splink_log = logging.getLogger("splink")
     before = splink_log.level
-    if before < logging.WARNING:
-        splink_log.setLevel(logging.WARNING)
+    if before < logging.ERROR:
+        splink_log.setLevel(logging.ERROR)
     try:
         yield
     finally:
