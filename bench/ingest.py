@@ -102,7 +102,9 @@ def main() -> None:
             results.append(r)
         print_table(results, ["what", "rows", "seconds", "rows_per_s", "peak_rss_mib"])
         ratio = results[1]["seconds"] / results[0]["seconds"]
-        print(f"leaktriage / baseline time: {ratio:.2f}x   (target: >= 400k rows/s, <= 3x, < 4 GiB)")
+        print(
+            f"leaktriage / baseline time: {ratio:.2f}x   (target: >= 400k rows/s, <= 3x, < 4 GiB)"
+        )
         print(f"classified types: {', '.join(results[1]['types'])}")
 
 

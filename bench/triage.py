@@ -33,7 +33,8 @@ KEY = "bench-triage-key-0123456789abcdef"
 GIVEN = ["JUAN", "MARIA", "JOSE", "ROSA", "LUIS", "CARMEN", "CARLOS", "ANA", "JORGE", "LUZ",
          "MIGUEL", "ELENA", "PEDRO", "SOFIA", "RAUL", "JULIA"]  # fmt: skip
 SURNAMES = ["QUISPE", "FLORES", "SANCHEZ", "RODRIGUEZ", "GARCIA", "MAMANI", "HUAMAN", "ROJAS",
-            "DIAZ", "CHAVEZ", "TORRES", "VASQUEZ", "RAMIREZ", "MENDOZA", "CASTILLO", "LOPEZ"]  # fmt: skip
+            "DIAZ", "CHAVEZ", "TORRES", "VASQUEZ", "RAMIREZ", "MENDOZA", "CASTILLO",
+            "LOPEZ"]  # fmt: skip
 
 
 def make_files(ref: Path, leak: Path, customers: int, leak_rows: int) -> None:

@@ -101,8 +101,15 @@ def test_design_commands_exist() -> None:
     root = typer.main.get_command(app)
     names = {n for n, _ in _all_commands(root)}
     assert {
-        "init", "source add", "source list", "corpus add", "canary plant", "triage", "serve",
-        "synth world", "demo",
+        "init",
+        "source add",
+        "source list",
+        "corpus add",
+        "canary plant",
+        "triage",
+        "serve",
+        "synth world",
+        "demo",
     } <= names
 
 

@@ -48,7 +48,9 @@ def test_identifiers_are_tokens_and_secrets_are_flags(
     world: tuple[Path, dict[str, Any]], engine: Engine
 ) -> None:
     root, _ = world
-    prepared = prepare_input(engine, Keyring(os.urandom(32)), root / "sources" / "hss.csv", table="t")
+    prepared = prepare_input(
+        engine, Keyring(os.urandom(32)), root / "sources" / "hss.csv", table="t"
+    )
     names = set(engine.fetch_arrow("select * from t limit 1").column_names)
     assert {"imsi", "iccid", "imei", "msisdn", "ki__present", "opc__present"} <= names
     assert "ki" not in names and "opc" not in names

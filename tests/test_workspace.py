@@ -71,13 +71,23 @@ def test_register_replaces_atomically(workspace: Workspace) -> None:
     e = workspace.engine
     e.execute("create table staged as select range as _row from range(5)")
     workspace.register(
-        kind="source", name="crm", as_of=None, staged="staged", file_name="crm.csv",
-        input_json={"rows": 5}, columns_json=[],
+        kind="source",
+        name="crm",
+        as_of=None,
+        staged="staged",
+        file_name="crm.csv",
+        input_json={"rows": 5},
+        columns_json=[],
     )
     e.execute("create or replace table staged as select range as _row from range(3)")
     info = workspace.register(
-        kind="source", name="crm", as_of=None, staged="staged", file_name="crm.csv",
-        input_json={"rows": 3}, columns_json=[],
+        kind="source",
+        name="crm",
+        as_of=None,
+        staged="staged",
+        file_name="crm.csv",
+        input_json={"rows": 3},
+        columns_json=[],
     )
     assert info.rows == 3
     assert e.count(info.table) == 3
@@ -88,13 +98,23 @@ def test_register_failure_keeps_previous(workspace: Workspace) -> None:
     e = workspace.engine
     e.execute("create table staged as select range as _row from range(5)")
     workspace.register(
-        kind="source", name="crm", as_of=None, staged="staged", file_name="crm.csv",
-        input_json={}, columns_json=[],
+        kind="source",
+        name="crm",
+        as_of=None,
+        staged="staged",
+        file_name="crm.csv",
+        input_json={},
+        columns_json=[],
     )
     with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
         workspace.register(
-            kind="source", name="crm", as_of=None, staged="does_not_exist",
-            file_name="crm.csv", input_json={}, columns_json=[],
+            kind="source",
+            name="crm",
+            as_of=None,
+            staged="does_not_exist",
+            file_name="crm.csv",
+            input_json={},
+            columns_json=[],
         )
     assert workspace.get("source", "crm").rows == 5
     assert e.count(workspace.table_for("source", "crm")) == 5

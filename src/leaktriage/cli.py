@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -60,14 +60,14 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-class EngineName(str, Enum):
+class EngineName(StrEnum):
     """Engines a command can run on."""
 
     duckdb = "duckdb"
     spark = "spark"
 
 
-class OnError(str, Enum):
+class OnError(StrEnum):
     """What to do with a malformed row."""
 
     skip = "skip"
@@ -93,7 +93,9 @@ def main(
             show_default="./leaktriage-workspace",
         ),
     ] = Path("leaktriage-workspace"),
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")
+    ] = False,
 ) -> None:
     """leaktriage: decide whether a leak is real, whose it is, and who is exposed."""
     state.workspace = workspace
@@ -451,9 +453,7 @@ def _print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | N
         out.print(f"  • {reason}", markup=False)
     tiers = r["exposure"]["by_tier"]
     if tiers:
-        out.print(
-            "exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items()))
-        )
+        out.print("exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items())))
     for path, what in ((json_path, "JSON"), (html_path, "HTML report")):
         if path:
             out.print(f"{what}: {path}")
@@ -537,8 +537,14 @@ def demo(
             )
         for corpus in manifest.get("corpora", []):
             _add(
-                "corpus", out_dir / "world" / corpus["file"], corpus["name"], None, {}, None,
-                OnError.skip, "PE",
+                "corpus",
+                out_dir / "world" / corpus["file"],
+                corpus["name"],
+                None,
+                {},
+                None,
+                OnError.skip,
+                "PE",
             )
         # A "Dedale-style" claim: a sample posted with a claim of 22 million records.
         from leaktriage.triage import run_triage

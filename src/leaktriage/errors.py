@@ -87,5 +87,5 @@ def exit_code_for(error: LeakTriageError) -> int:
     """The CLI exit code of an error: the entry of its nearest class in :data:`EXIT_CODES`."""
     for cls in type(error).__mro__:
         if cls in EXIT_CODES:
-            return EXIT_CODES[cls]  # type: ignore[index]
+            return EXIT_CODES[cls]
     return 1

@@ -160,9 +160,7 @@ def _plan(
         )
         if guess.type in PRESENCE_ONLY_TYPES:
             exprs = {k: v for k, v in exprs.items() if k in ("valid", "present")}
-            exprs.setdefault(
-                "present", f"coalesce(trim({quote_ident(guess.name)}), '') <> ''"
-            )
+            exprs.setdefault("present", f"coalesce(trim({quote_ident(guess.name)}), '') <> ''")
         if guess.type == "national_id" and "value" in exprs:
             # The first two digits: coarse enough to reveal nothing about a person, fine enough
             # to test whether document numbers follow birth years as real ones do.

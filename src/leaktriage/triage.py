@@ -227,8 +227,10 @@ def _exposure_summary(ctx: TriageContext) -> dict[str, Any]:
     e.execute(
         f"""create or replace temp table exposed as
             select l._row, {_tier_sql(present)} as tier,
-                   {", ".join(f"{c} as {quote_ident('has_' + t)}" for t, c in present.items())
-                    or "true as has_nothing"}
+                   {
+            ", ".join(f"{c} as {quote_ident('has_' + t)}" for t, c in present.items())
+            or "true as has_nothing"
+        }
             from leak l
             where l._row in (select leak_row from genuine_rows)"""
     )
@@ -237,7 +239,9 @@ def _exposure_summary(ctx: TriageContext) -> dict[str, Any]:
         t: int(e.fetch_one(f"select count(*) from exposed where {quote_ident('has_' + t)}")[0])  # type: ignore[index]
         for t in present
     }
-    by_tier = {r[0]: int(r[1]) for r in e.fetch_rows("select tier, count(*) from exposed group by 1")}
+    by_tier = {
+        r[0]: int(r[1]) for r in e.fetch_rows("select tier, count(*) from exposed group by 1")
+    }
     return {"customers": customers, "by_field": by_field, "by_tier": by_tier}
 
 

@@ -42,7 +42,11 @@ class Verdict:
 
     def to_json(self) -> dict[str, Any]:
         """``{label, confidence, reasons}``."""
-        return {"label": self.label, "confidence": round(self.confidence, 3), "reasons": self.reasons}
+        return {
+            "label": self.label,
+            "confidence": round(self.confidence, 3),
+            "reasons": self.reasons,
+        }
 
 
 def _pct(x: float) -> str:

@@ -3,7 +3,7 @@
 Layout of a workspace directory::
 
     DIR/workspace.duckdb   the database, encrypted (AES-GCM, DuckDB's own encryption)
-    DIR/key                the master key, 64 hex chars, mode 0600 (absent when LEAKTRIAGE_KEY is used)
+    DIR/key                the master key, 64 hex chars, mode 0600 (absent with LEAKTRIAGE_KEY)
     DIR/tmp/               DuckDB's spill directory, with temp-file encryption on
 
 The master key never reaches the database. HKDF derives from it the database key and one token
@@ -21,7 +21,7 @@ import re
 import secrets
 import shutil
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,9 @@ class SourceInfo:
 
 def _master_from_env(value: str) -> bytes:
     if len(value) < _MIN_ENV_KEY_CHARS:
-        raise WorkspaceError(f"{KEY_ENV} is too short: use at least {_MIN_ENV_KEY_CHARS} characters")
+        raise WorkspaceError(
+            f"{KEY_ENV} is too short: use at least {_MIN_ENV_KEY_CHARS} characters"
+        )
     if re.fullmatch(r"[0-9a-fA-F]{64}", value):
         return bytes.fromhex(value)
     return value.encode("utf-8")
@@ -163,7 +165,7 @@ class Workspace:
         e.execute("create table ws.meta (k varchar primary key, v varchar)")
         e.execute(
             "insert into ws.meta values ('schema_version', ?), ('created_at', ?)",
-            [SCHEMA_VERSION, datetime.now(timezone.utc).isoformat()],
+            [SCHEMA_VERSION, datetime.now(UTC).isoformat()],
         )
         e.execute(
             """create table ws.sources (
@@ -220,7 +222,7 @@ class Workspace:
         table = self.table_for(kind, name)
         e = self.engine
         rows = e.count(staged)
-        added = datetime.now(timezone.utc).replace(tzinfo=None)
+        added = datetime.now(UTC).replace(tzinfo=None)
         in_place = staged == self.staging_table(kind, name)
         e.execute("begin transaction")
         try:
@@ -233,8 +235,7 @@ class Workspace:
             profile = self.profile_for(kind, name)
             e.execute(f"drop table if exists {profile}")
             e.execute(
-                f"create table {profile} as "
-                f"{ProfileSpec.of(table, columns_json).indexed_sql()}",
+                f"create table {profile} as {ProfileSpec.of(table, columns_json).indexed_sql()}",
                 step="register profile",
             )
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-import leaktriage.ingest as ingest
 import leaktriage.errors as errors
+import leaktriage.ingest as ingest
 
 World = tuple[Path, dict[str, Any]]
 

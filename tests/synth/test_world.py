@@ -99,6 +99,7 @@ def test_identifiers_unique(world: World) -> None:
 
 def test_identifier_formats(world: World) -> None:
     import phonenumbers
+
     crm, hss = _source(world, "crm"), _source(world, "hss")
     for dni in crm.column("dni").to_pylist():
         assert len(dni) == 8 and dni.isdigit()

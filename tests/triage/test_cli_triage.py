@@ -161,9 +161,10 @@ def test_names_only_leak_is_judged_by_linkage(
     """No identifier at all: names, birth dates and addresses link to customers (splink)."""
     world, ws, _ = setup
     leak = tmp_path / "names_only.csv"
-    with (world / "sources" / "crm.csv").open(newline="", encoding="utf-8") as src, leak.open(
-        "w", newline="", encoding="utf-8"
-    ) as fh:
+    with (
+        (world / "sources" / "crm.csv").open(newline="", encoding="utf-8") as src,
+        leak.open("w", newline="", encoding="utf-8") as fh,
+    ):
         w = csv.writer(fh)
         w.writerow(["nombres", "apellidos", "fecha_nacimiento", "direccion"])
         for row, _ in zip(csv.DictReader(src), range(300), strict=False):

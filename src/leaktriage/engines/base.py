@@ -145,9 +145,7 @@ class Engine(ABC):
             raise self._wrap(exc, step) from None
 
     @final
-    def load_arrow(
-        self, table: str, batches: pa.RecordBatchReader, *, step: str = "load"
-    ) -> None:
+    def load_arrow(self, table: str, batches: pa.RecordBatchReader, *, step: str = "load") -> None:
         """Create (or replace) ``table`` from a stream of Arrow batches, memory bounded."""
         self.run_with_stream(
             "__lt_arrow_in",

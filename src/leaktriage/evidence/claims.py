@@ -78,8 +78,7 @@ def compute(
         else:
             plausible = True
             reasons.append(
-                f"claimed {claimed:,} records is within the {capacity:,} the attributed "
-                f"source held"
+                f"claimed {claimed:,} records is within the {capacity:,} the attributed source held"
             )
     if people is not None and people < ctx.leak_rows:
         reasons.append(
@@ -117,5 +116,10 @@ def _capture_recapture(ctx: TriageContext) -> dict[str, Any] | None:
         [ctx.case, s1, ctx.case, s2],
     )
     m = int(common[0]) if common else 0
-    return {"samples": 2, "n1": int(n1), "n2": int(n2), "common": m,
-            "estimate": chapman(int(n1), int(n2), m)}
+    return {
+        "samples": 2,
+        "n1": int(n1),
+        "n2": int(n2),
+        "common": m,
+        "estimate": chapman(int(n1), int(n2), m),
+    }

@@ -56,8 +56,11 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
             checksums.append(
                 {"column": col["name"], "type": col["type"], "valid_share": row[0] if row else None}
             )
-        value_col = canon if col["type"] not in ("ki", "opc", "password_hash", "ip_address",
-                                                  "other") else canon + "__present"
+        value_col = (
+            canon
+            if col["type"] not in ("ki", "opc", "password_hash", "ip_address", "other")
+            else canon + "__present"
+        )
         expr = (
             f"count(*) filter (where not coalesce({quote_ident(value_col)}, false))"
             if value_col.endswith("__present")

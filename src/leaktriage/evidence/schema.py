@@ -2,9 +2,9 @@
 
 Three parts: containment (a copy cannot hold a field its system does not have, so the share
 of the leak's field types the source holds), the overlap of column types (Jaccard over
-multisets, ``other`` ignored), and, for types both have, whether values are written the same way (the dominant *shape* of a sample:
-``999-999-999`` vs ``+99 999 999 999``; ``99/99/9999`` vs ``99999999``). A copy of a system keeps
-its formats; a re-typed or re-generated file rarely does.
+multisets, ``other`` ignored), and, for types both have, whether values are written the same
+way (the dominant *shape* of a sample: ``999-999-999`` vs ``+99 999 999 999``; ``99/99/9999`` vs
+``99999999``). A copy of a system keeps its formats; a re-typed or re-generated file rarely does.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _FAMILY = {
 }
 
 
-def similarity(leak: list[dict[str, Any]], source: list[dict[str, Any]]) -> dict[str, float]:
+def similarity(leak: list[dict[str, Any]], source: list[dict[str, Any]]) -> dict[str, Any]:
     """Containment, type overlap, shape agreement and their blend for two ``columns`` lists."""
     a = Counter(c["type"] for c in leak if c["type"] != "other")
     b = Counter(c["type"] for c in source if c["type"] != "other")
@@ -43,7 +43,7 @@ def similarity(leak: list[dict[str, Any]], source: list[dict[str, Any]]) -> dict
     shared = [t for t in shapes_a if t in shapes_b]
     shape = sum(shapes_a[t] == shapes_b[t] for t in shared) / len(shared) if shared else None
     score = 0.5 * containment + (0.5 * jaccard if shape is None else 0.3 * jaccard + 0.2 * shape)
-    return {  # type: ignore[return-value]
+    return {
         "containment": containment,
         "type_overlap": jaccard,
         "shape_agreement": shape,

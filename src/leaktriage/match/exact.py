@@ -96,8 +96,9 @@ def _best(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) -> None:
         parts.append(
             f"""select c.leak_row, c.target, c.t_row, c.hit_domains,
                    ({comparable}) as id_comparable,
-                   coalesce({" + ".join(f"coalesce((l.tok_{d} = t.tok_{d})::int, 0)"
-                                       for d in DOMAINS)}, 0) as id_agree,
+                   coalesce({
+                " + ".join(f"coalesce((l.tok_{d} = t.tok_{d})::int, 0)" for d in DOMAINS)
+            }, 0) as id_agree,
                    jaro_winkler_similarity(l.name, t.name) as name_sim,
                    jaro_winkler_similarity(l.given, t.given) as given_sim,
                    jaro_winkler_similarity(

@@ -30,9 +30,7 @@ def canary_people(n: int, rng: np.random.Generator) -> pa.Table:
     female = rng.random(n) < 0.5
     male_pick = rng.choice(len(MALE_NAMES), n, p=zipf_weights(len(MALE_NAMES)))
     female_pick = rng.choice(len(FEMALE_NAMES), n, p=zipf_weights(len(FEMALE_NAMES)))
-    given = np.where(
-        female, np.array(FEMALE_NAMES)[female_pick], np.array(MALE_NAMES)[male_pick]
-    )
+    given = np.where(female, np.array(FEMALE_NAMES)[female_pick], np.array(MALE_NAMES)[male_pick])
     sw = zipf_weights(len(SURNAMES))
     sur1 = np.array(SURNAMES)[rng.choice(len(SURNAMES), n, p=sw)]
     sur2 = np.array(SURNAMES)[rng.choice(len(SURNAMES), n, p=sw)]
@@ -54,7 +52,9 @@ def canary_people(n: int, rng: np.random.Generator) -> pa.Table:
             "apellido_paterno": sur1.tolist(),
             "apellido_materno": sur2.tolist(),
             "dni": [f"{d:08d}" for d in dni],
-            "fecha_nacimiento": [f"{d:02d}/{m:02d}/{y}" for d, m, y in zip(day, month, year, strict=True)],
+            "fecha_nacimiento": [
+                f"{d:02d}/{m:02d}/{y}" for d, m, y in zip(day, month, year, strict=True)
+            ],
             "celular": [str(m) for m in msisdn],
             "email": [
                 f"{g.lower()}.{s.lower()}{t}@{d}"
