@@ -228,6 +228,7 @@ def _add(
                 options=options,
                 overrides=overrides,
                 region=region,
+                keep_customer_ref=kind == "source",
             )
         except BaseException:
             ws.engine.execute(f"drop table if exists {staging}")

@@ -50,6 +50,7 @@ class PreparedColumn:
     outputs: list[str] = field(default_factory=list)
     date_format: str | None = None
     shape: str | None = None
+    keeps_ref: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md ``columns`` entry, with extras ``role`` and ``canonical``."""
@@ -59,6 +60,8 @@ class PreparedColumn:
         out["canonical"] = self.canonical
         if self.shape:
             out["shape"] = self.shape
+        if self.keeps_ref:
+            out["ref"] = True
         return out
 
 
@@ -140,7 +143,7 @@ def _canonical_names(guesses: list[ColumnGuess]) -> list[str]:
 
 
 def _plan(
-    guesses: list[ColumnGuess], sample: pa.Table, region: str
+    guesses: list[ColumnGuess], sample: pa.Table, region: str, keep_customer_ref: bool = False
 ) -> tuple[list[PreparedColumn], list[str], list[str]]:
     """Prepared columns and the inner (normalize) and outer (tokenize) select lists."""
     inner: list[str] = [quote_ident(ROW_COLUMN)]
@@ -161,6 +164,11 @@ def _plan(
         if guess.type in PRESENCE_ONLY_TYPES:
             exprs = {k: v for k, v in exprs.items() if k in ("valid", "present")}
             exprs.setdefault("present", f"coalesce(trim({quote_ident(guess.name)}), '') <> ''")
+        if guess.type == "customer_id" and keep_customer_ref and "value" in exprs:
+            # The operator's own account number, kept (encrypted with the workspace) so that
+            # notification lists name customers the way the operator's systems do.
+            exprs["ref"] = exprs["value"]
+            col.keeps_ref = True
         if guess.type == "national_id" and "value" in exprs:
             # The first two digits: coarse enough to reveal nothing about a person, fine enough
             # to test whether document numbers follow birth years as real ones do.
@@ -189,11 +197,14 @@ def prepare_input(
     overrides: Mapping[str, str] | None = None,
     region: str = "PE",
     on_classified: Callable[[list[ColumnGuess]], None] | None = None,
+    keep_customer_ref: bool = False,
 ) -> PreparedInput:
     """Read ``path`` into the engine table ``table`` (replaced) of canonical columns.
 
     Raises :class:`~leaktriage.errors.InputError` for unreadable input; the table is then not
-    created (the statement that streams rows into it fails as a whole).
+    created (the statement that streams rows into it fails as a whole). ``keep_customer_ref``
+    (reference sources only) keeps the customer id itself in ``customer_id__ref`` beside its
+    token, for notification lists.
     """
     keyring.bind(engine)
     with open_input(path, options) as reader:
@@ -201,7 +212,7 @@ def prepare_input(
         guesses = classify_columns(sample, overrides=overrides, region=region)
         if on_classified:
             on_classified(guesses)
-        prepared, inner, outer = _plan(guesses, sample, region)
+        prepared, inner, outer = _plan(guesses, sample, region, keep_customer_ref)
         staging = f"__lt_in_{abs(hash(table)) % 10**8}"
         engine.execute(f"drop table if exists {table}")
         sql = (

@@ -1,8 +1,9 @@
 """Triage of one leak: the stages chained, and the triage JSON (``schema_version`` 1) assembled.
 
-prepare (ingest → classify → normalize → tokenize) → match (exact tokens) → evidence → verdict
-→ exposure summary. The leak's plaintext never reaches the workspace: only, when a case is
-named, the tokens of its records (for capture-recapture across samples of one case).
+prepare (ingest → classify → normalize → tokenize) → match (exact tokens, then splink) →
+evidence → verdict → exposure per customer. The leak's plaintext never reaches the workspace:
+only, when a case is named, the tokens of its records (for capture-recapture across samples of
+one case) and its exposed customers (tokens, tiers, the operator's customer ids).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from leaktriage.evidence import linkage as ev_linkage
 from leaktriage.evidence import prior_leaks as ev_prior
 from leaktriage.evidence import schema as ev_schema
 from leaktriage.evidence import snapshot as ev_snapshot
+from leaktriage.exposure import customers as ex_customers
+from leaktriage.exposure.tiers import TierRules, load_tier_rules
 from leaktriage.ingest import IngestOptions
 from leaktriage.match import ProfileSpec, Target, match_exact
 from leaktriage.pipeline import prepare_input
@@ -52,6 +55,7 @@ def run_triage(
     options: IngestOptions | None = None,
     region: str = "PE",
     on_stage: Callable[[str], None] | None = None,
+    rules: TierRules | None = None,
 ) -> dict[str, Any]:
     """Judge the leak at ``path`` against the workspace; return the triage JSON document."""
 
@@ -94,8 +98,7 @@ def run_triage(
         claimed_records=claimed_records,
         case=case,
     )
-    if case:
-        _store_case_sample(ws, ctx, path)
+    sample = _store_case_sample(ws, ctx, path) if case else None
 
     stage("linkage")
     linkage = ev_linkage.compute(ctx)
@@ -136,7 +139,10 @@ def run_triage(
     verdict.reasons.extend(evidence["claims"]["reasons"])
 
     stage("exposure")
-    exposure = _exposure_summary(ctx)
+    exposure = ex_customers.compute(ctx, rules or load_tier_rules(), attribution["source"])
+    if case and sample:
+        ex_customers.store(ctx, case, sample)
+        ws.engine.checkpoint()
     snap = evidence["snapshot"]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -167,16 +173,19 @@ def run_triage(
     }
 
 
-def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> None:
-    """Keep the tokens of this sample's people under the case, for capture-recapture."""
-    domain = ev_claims.primary_domain(ctx)
-    if domain is None:
-        return
+def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> str:
+    """Keep the tokens of this sample's people under the case, for capture-recapture.
+
+    Returns the sample's id: a digest of the file, so re-triaging the same file replaces it.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     sample = digest.hexdigest()[:16]
+    domain = ev_claims.primary_domain(ctx)
+    if domain is None:
+        return sample
     e = ctx.engine
     e.execute(
         "create table if not exists ws.case_samples "
@@ -189,60 +198,7 @@ def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> None:
         [ctx.case, sample, domain],
     )
     ws.engine.checkpoint()
-
-
-#: Tier rules of DESIGN.md, first match wins; issue 4 moves them to an editable rules file.
-def _tier_sql(present: Mapping[str, str]) -> str:
-    def has(*types: str) -> str:
-        parts = [present[t] for t in types if t in present]
-        return "(" + " or ".join(parts) + ")" if parts else "false"
-
-    name = has("full_name", "given_name", "surname")
-    return f"""case
-        when {has("ki", "opc")} then 'sim_replacement'
-        when {has("msisdn", "phone")} and ({has("national_id")} or ({name} and {has("birth_date")}))
-             then 'sim_swap'
-        when {has("national_id")} and {name} and {has("birth_date")} then 'identity_theft'
-        when ({has("email", "msisdn", "phone")}) and {name} then 'phishing'
-        else 'low' end"""
-
-
-def _exposure_summary(ctx: TriageContext) -> dict[str, Any]:
-    """Exposed customers (genuine records), by field type and by risk tier."""
-    from leaktriage.engines.base import quote_ident
-
-    present: dict[str, str] = {}
-    for col in ctx.leak_columns:
-        t = col["type"]
-        if t == "other":
-            continue
-        canon = col["canonical"]
-        cond = (
-            f"coalesce(l.{quote_ident(canon + '__present')}, false)"
-            if t in ("ki", "opc", "password_hash", "ip_address")
-            else f"l.{quote_ident(canon)} is not null"
-        )
-        present[t] = f"({present[t]} or {cond})" if t in present else cond
-    e = ctx.engine
-    e.execute(
-        f"""create or replace temp table exposed as
-            select l._row, {_tier_sql(present)} as tier,
-                   {
-            ", ".join(f"{c} as {quote_ident('has_' + t)}" for t, c in present.items())
-            or "true as has_nothing"
-        }
-            from leak l
-            where l._row in (select leak_row from genuine_rows)"""
-    )
-    customers = e.count("exposed")
-    by_field = {
-        t: int(e.fetch_one(f"select count(*) from exposed where {quote_ident('has_' + t)}")[0])  # type: ignore[index]
-        for t in present
-    }
-    by_tier = {
-        r[0]: int(r[1]) for r in e.fetch_rows("select tier, count(*) from exposed group by 1")
-    }
-    return {"customers": customers, "by_field": by_field, "by_tier": by_tier}
+    return sample
 
 
 def _jsonable(value: Any) -> Any:

@@ -117,6 +117,12 @@ def _decide(ev: dict[str, Any], *, rows: int, domains: set[str]) -> tuple[Verdic
             f"{agree['linked_rows']:,} records with no agreeing identifier link to a customer "
             f"by name, birth date and address (probability ≥ {link.get('threshold', 0.95)})"
         )
+    if agree.get("unverifiable_counted_as_genuine"):
+        reasons.append(
+            f"{agree['unverifiable_hit_rows']:,} records match customers on identifiers alone "
+            f"(nothing else to compare, e.g. lines since churned); counted as genuine because "
+            f"the records that could be cross-checked agree"
+        )
     if not domains and genuine < t["mixed"]:
         return (
             Verdict(

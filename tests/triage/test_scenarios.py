@@ -9,46 +9,14 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from leaktriage.synth import generate_world
 from leaktriage.triage import run_triage
 from leaktriage.workspace import Workspace
-
-WORLDS = [pytest.param((3000, 11), id="3k-seed11"), pytest.param((8000, 23), id="8k-seed23")]
-
-
-@pytest.fixture(scope="session", params=WORLDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Path, dict[str, Any], Workspace]]:
-    from leaktriage.pipeline import prepare_input
-
-    customers, seed = request.param
-    root = tmp_path_factory.mktemp(f"world-{customers}-{seed}")
-    manifest = generate_world(root / "world", customers=customers, seed=seed)
-    ws, _ = Workspace.init(root / "ws")
-    for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
-        for entry in entries:
-            prepared = prepare_input(
-                ws.engine, ws.keyring, root / "world" / entry["file"], table="staged"
-            )
-            ws.register(
-                kind=kind,
-                name=entry["name"],
-                as_of=date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None,
-                staged="staged",
-                file_name=entry["file"],
-                input_json=prepared.input_json(),
-                columns_json=prepared.columns_json(),
-            )
-    yield root / "world", manifest, ws
-    ws.close()
 
 
 def _scenarios() -> list[str]:

@@ -13,7 +13,10 @@ from typing import Any
 
 from leaktriage.evidence._context import TriageContext
 
-__all__ = ["compute"]
+__all__ = ["UNVERIFIABLE_TRUST", "compute"]
+
+#: Share of cross-checked hits that must agree before identifier-only hits count as genuine.
+UNVERIFIABLE_TRUST = 0.9
 
 
 def compute(ctx: TriageContext) -> dict[str, Any]:
@@ -65,6 +68,22 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         sources,
     )
     hit, comparable = (int(x or 0) for x in (row or (0, 0)))
+    verified = e.count("genuine_rows")
+    # Records matched on identifiers alone, with nothing else to compare (an HSS row of a line
+    # since churned: only the CRM still knows its MSISDN). When the records that could be
+    # cross-checked overwhelmingly agree, these are counted as genuine too.
+    unverifiable = hit - comparable
+    counted_unverifiable = bool(
+        unverifiable and comparable and verified / comparable >= UNVERIFIABLE_TRUST
+    )
+    if counted_unverifiable:
+        e.execute(
+            f"""insert into genuine_rows
+                select leak_row from match_best where target in {src} group by leak_row
+                having not bool_or(comparable_fields > 0)
+                except select leak_row from genuine_rows""",
+            sources,
+        )
     genuine = e.count("genuine_rows")
     linked = e.fetch_one(
         "select count(distinct leak_row) from linked_rows where leak_row not in "
@@ -85,7 +104,8 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         "linked_rows": int(linked[0]) if linked else 0,
         "hit_rows": hit,
         "comparable_hit_rows": comparable,
-        "unverifiable_hit_rows": hit - comparable,
+        "unverifiable_hit_rows": unverifiable,
+        "unverifiable_counted_as_genuine": counted_unverifiable,
         "disagreeing_rows": int(disagree[0]) if disagree else 0,
         "genuine_share": genuine / n if n else 0.0,
         "hit_share": hit / n if n else 0.0,

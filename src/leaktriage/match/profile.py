@@ -6,7 +6,8 @@ matching and evidence are written once:
 
 ``_row`` · ``tok_<domain>`` for each token domain (first column of that domain) · ``given``,
 ``sur1``, ``sur2``, ``name`` (``given sur1 sur2``) · ``dob`` · ``address`` · ``activation``,
-``churn``, ``provisioned`` (lifecycle dates by the role classification gave them).
+``churn``, ``provisioned`` (lifecycle dates by the role classification gave them) ·
+``customer_ref`` (the operator's customer id, kept for reference sources only).
 A column the table lacks is NULL, so every profile has the same schema.
 """
 
@@ -125,4 +126,10 @@ class ProfileSpec:
         )
         for field in ("dob", *LIFECYCLE_ROLES.values()):
             parts.append(f"{self._field_sql(field)}::DATE as {field}")
+        ref = next((c for c in self.columns if c["type"] == "customer_id" and c.get("ref")), None)
+        parts.append(
+            f"{quote_ident(ref['canonical'] + '__ref')}::VARCHAR as customer_ref"
+            if ref
+            else "NULL::VARCHAR as customer_ref"
+        )
         return f"select {', '.join(parts)} from {self.table}"

@@ -1,0 +1,168 @@
+"""Exposure per customer: which fields leaked, the risk tier, the remediation, how to reach them.
+
+Every genuine leak record (exact agreement or probabilistic link) is tied to a customer: the
+operator's customer id from whichever source holds one for that record's candidates (an HSS row
+reaches the CRM's customer id through its MSISDN), else a token of its strongest identifier.
+A customer appearing in several records is counted once, with the union of their exposed
+fields and the highest tier. Preferred channel: e-mail when the reference holds one, else SMS to
+the line, else a letter.
+
+Writes the engine table ``exposed_customers``; :func:`store` keeps it in the workspace per case
+(tokens and the operator's customer ids only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leaktriage.engines.base import quote_ident
+from leaktriage.evidence._context import TriageContext
+from leaktriage.exposure.tiers import TierRules
+from leaktriage.vocab import PRESENCE_ONLY_TYPES
+
+__all__ = ["compute", "store"]
+
+_FLAGGED = PRESENCE_ONLY_TYPES - {"other"}
+
+
+def _presence(ctx: TriageContext) -> dict[str, str]:
+    """SQL (over the leak as ``l``) of each exposed column type's presence in a record."""
+    present: dict[str, str] = {}
+    for col in ctx.leak_columns:
+        t = col["type"]
+        if t == "other":
+            continue
+        canon = col["canonical"]
+        cond = (
+            f"coalesce(l.{quote_ident(canon + '__present')}, false)"
+            if t in _FLAGGED
+            else f"l.{quote_ident(canon)} is not null"
+        )
+        present[t] = f"({present[t]} or {cond})" if t in present else cond
+    return present
+
+
+def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[str, Any]:
+    """Fill ``exposed_customers`` and return the ``exposure`` block of the triage JSON."""
+    e = ctx.engine
+    present = _presence(ctx)
+    cands = []
+    params: list[Any] = []
+    for target in ctx.of_kind("source"):
+        cands.append(
+            f"""select c.leak_row, ? as source, c.rank, t.customer_ref,
+                       t.tok_email is not null as has_email_ref,
+                       t.tok_phone is not null as has_line_ref, t.tok_phone as line_tok
+                from (select leak_row, t_row, agrees::int * 100 + hit_domains as rank
+                      from match_best where target = ?
+                      union all select leak_row, t_row, 1000 as rank from linked_rows
+                      where target = ?) c
+                join {ctx.profile(target)} t on t._row = c.t_row"""
+        )
+        params += [target.name, target.key, target.key]
+    if cands:
+        e.execute(
+            f"""create or replace temp table exposure_cand as
+                select * from ({" union all ".join(cands)})
+                where leak_row in (select leak_row from genuine_rows)""",
+            params,
+        )
+    else:
+        e.execute(
+            "create or replace temp table exposure_cand (leak_row bigint, source varchar, "
+            "rank int, customer_ref varchar, has_email_ref boolean, has_line_ref boolean, "
+            "line_tok varchar)"
+        )
+    flags = ", ".join(f"{sql} as {quote_ident('has_' + t)}" for t, sql in present.items())
+    key_parts = [f"l.tok_{d}" for d in ("national_id", "phone", "email", "imsi", "iccid", "imei")]
+    e.execute(
+        f"""create or replace temp table exposed_records as
+            select l._row, r.customer_ref, r.source, r.email_ref, r.line_ref,
+                   coalesce(r.line_tok, p.tok_phone) as line_tok,
+                   coalesce(r.customer_ref, 'tok:' || coalesce({
+            ", ".join(k.replace("l.", "p.") for k in key_parts)
+        }, 'row:' || l._row::varchar))
+                     as customer_key
+                   {", " + flags if flags else ""}
+            from leak l join lp p on p._row = l._row
+            left join (
+                select leak_row,
+                       arg_max(customer_ref, rank) filter (where customer_ref is not null)
+                         as customer_ref,
+                       coalesce(arg_max(source, rank) filter (where source = ?),
+                                arg_max(source, rank)) as source,
+                       bool_or(has_email_ref) as email_ref, bool_or(has_line_ref) as line_ref,
+                       arg_max(line_tok, rank) filter (where line_tok is not null) as line_tok
+                from exposure_cand group by leak_row) r on r.leak_row = l._row
+            where l._row in (select leak_row from genuine_rows)""",
+        [source],
+    )
+    types = sorted(present)
+    agg = ", ".join(
+        f"bool_or({quote_ident('has_' + t)}) as {quote_ident('has_' + t)}" for t in types
+    )
+    remediation = " ".join(f"when '{t.name}' then ?" for t in rules.tiers)
+    e.execute(
+        f"""create or replace temp table exposed_customers as
+            select *, {rules.case_sql(set(types))} as tier
+            from (select customer_key, any_value(customer_ref) as customer_ref,
+                         any_value(source) as source, count(*) as records,
+                         arg_max(line_tok, line_tok is not null) as line_tok,
+                         case when bool_or(email_ref) then 'email'
+                              when bool_or(line_ref) then 'sms' else 'letter' end as channel
+                         {", " + agg if agg else ""}
+                  from exposed_records group by customer_key)"""
+    )
+    e.execute(
+        f"""create or replace temp table exposed_customers as
+            select *, case tier {remediation} else '' end as remediation,
+                   [{
+            ", ".join(f"case when {quote_ident('has_' + t)} then '{t}' end" for t in types)
+            or "NULL"
+        }]::VARCHAR[] as fields
+            from exposed_customers""",
+        [t.remediation for t in rules.tiers],
+    )
+    e.execute("update exposed_customers set fields = list_filter(fields, x -> x is not null)")
+    customers = e.count("exposed_customers")
+    by_field = {}
+    for t in types:
+        row = e.fetch_one(f"select count(*) from exposed_customers where {quote_ident('has_' + t)}")
+        by_field[t] = int(row[0]) if row else 0
+    by_tier = {
+        r[0]: int(r[1])
+        for r in e.fetch_rows("select tier, count(*) from exposed_customers group by 1 order by 1")
+    }
+    by_source = {
+        r[0]: int(r[1])
+        for r in e.fetch_rows(
+            "select source, count(*) from exposed_customers where source is not null "
+            "group by 1 order by 1"
+        )
+    }
+    return {
+        "customers": customers,
+        "records": ctx.engine.count("exposed_records"),
+        "by_field": by_field,
+        "by_tier": by_tier,
+        "by_source": by_source,
+        "remediation": {t.name: t.remediation for t in rules.tiers if t.name in by_tier},
+    }
+
+
+def store(ctx: TriageContext, case: str, sample: str) -> None:
+    """Keep this sample's exposed customers under ``case`` in the workspace (tokens, ids)."""
+    e = ctx.engine
+    e.execute(
+        """create table if not exists ws.case_exposure (
+             case_name varchar, sample varchar, customer_key varchar, customer_ref varchar,
+             source varchar, tier varchar, remediation varchar, channel varchar,
+             fields varchar[], line_tok varchar, records bigint, stored_at timestamp)"""
+    )
+    e.execute("delete from ws.case_exposure where case_name = ? and sample = ?", [case, sample])
+    e.execute(
+        """insert into ws.case_exposure
+           select ?, ?, customer_key, customer_ref, source, tier, remediation, channel, fields,
+                  line_tok, records, now()::timestamp from exposed_customers""",
+        [case, sample],
+    )
