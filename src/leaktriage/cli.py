@@ -51,10 +51,14 @@ source_app = typer.Typer(help="Reference sources: the operator's own systems and
 corpus_app = typer.Typer(help="Prior-leak corpus: leaks already known.")
 canary_app = typer.Typer(help="Canary customers planted in copies of the data.")
 synth_app = typer.Typer(help="Synthetic operators, populations and leak scenarios.")
+exposure_app = typer.Typer(help="Exposed customers of a case: the notification list.")
+watchlist_app = typer.Typer(help="Exposed lines for the risk API.")
 app.add_typer(source_app, name="source")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(canary_app, name="canary")
 app.add_typer(synth_app, name="synth")
+app.add_typer(exposure_app, name="exposure")
+app.add_typer(watchlist_app, name="watchlist")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -458,6 +462,67 @@ def _print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | N
     for path, what in ((json_path, "JSON"), (html_path, "HTML report")):
         if path:
             out.print(f"{what}: {path}")
+
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules-file", help="Tier and remediation rules (TOML); default: packaged."),
+]
+
+
+@exposure_app.command("export")
+def exposure_export(
+    case: Annotated[str, typer.Option("--case", help="Case name given to triage.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Output file: .csv or .parquet.")],
+    tier: Annotated[
+        list[str] | None, typer.Option("--tier", help="Only these tiers (repeatable).")
+    ] = None,
+    rules_file: RulesOption = None,
+) -> None:
+    """Write the notification list: customer id, tier, remediation, channel, exposed fields."""
+
+    def body() -> int:
+        from leaktriage.exposure.export import NOTIFICATION_COLUMNS, exposure_rows, write_table
+        from leaktriage.exposure.tiers import load_tier_rules
+        from leaktriage.vocab import RISK_TIERS
+
+        for t in tier or []:
+            if t not in RISK_TIERS:
+                raise typer.BadParameter(f"unknown tier {t!r}", param_hint="--tier")
+        rules = load_tier_rules(rules_file)
+        with _open_workspace() as ws:
+            rows = exposure_rows(ws, case, rules, tier)
+        write_table(rows, NOTIFICATION_COLUMNS, out_file)
+        return len(rows)
+
+    n = _run(body)
+    out.print(f"{n:,} customers written to {out_file}")
+
+
+@watchlist_app.command("export")
+def watchlist_export(
+    case: Annotated[str, typer.Option("--case", help="Case name given to triage.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Output .csv or .parquet; default: stdout (CSV).")
+    ] = None,
+    rules_file: RulesOption = None,
+) -> None:
+    """Write line tokens and tiers of the exposed customers that the rules put on watch."""
+
+    def body() -> tuple[int, str | None]:
+        from leaktriage.exposure.export import WATCHLIST_COLUMNS, watchlist_rows, write_table
+        from leaktriage.exposure.tiers import load_tier_rules
+
+        rules = load_tier_rules(rules_file)
+        with _open_workspace() as ws:
+            rows = watchlist_rows(ws, case, rules)
+        return len(rows), write_table(rows, WATCHLIST_COLUMNS, out_file)
+
+    n, text = _run(body)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        out.print(f"{n:,} watched lines written to {out_file}")
 
 
 @app.command()
