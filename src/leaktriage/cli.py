@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -142,6 +142,20 @@ def _parse_date(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+
+
+def _parse_datetime(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected ISO 8601, got {value!r}", param_hint=option) from None
+    if parsed.tzinfo is None:
+        raise typer.BadParameter(
+            "give a UTC offset, e.g. 2026-11-25T09:00-05:00", param_hint=option
+        )
+    return parsed
 
 
 def _parse_map(items: list[str] | None) -> dict[str, str]:
@@ -290,6 +304,12 @@ RegionOption = Annotated[
 ]
 
 
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules-file", help="Tier and remediation rules (TOML); default: packaged."),
+]
+
+
 @source_app.command("add")
 def source_add(
     file: Annotated[Path, typer.Argument(help="Reference file (any format ingest reads).")],
@@ -394,14 +414,43 @@ def triage(
     engine: EngineOption = EngineName.duckdb,
     on_error: OnErrorOption = OnError.skip,
     region: RegionOption = "PE",
+    discovered_at: Annotated[
+        str | None,
+        typer.Option(
+            "--discovered-at",
+            help="When the leak was discovered (ISO 8601 with offset); starts the clocks. "
+            "Default: now.",
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--jurisdiction",
+            help="Jurisdiction whose obligations apply (repeatable: PE, EU-GDPR, EU-TELECOM, "
+            "KR-PIPC, KR-KISA, US-FCC, BR). Default: the rules file's default.",
+        ),
+    ] = None,
+    rules_file: RulesOption = None,
 ) -> None:
     """Judge a leak: genuine, recycled, fabricated, mixed, unrelated or inconclusive."""
     _require_duckdb(engine)
     overrides = _parse_map(mapping)
+    discovered = _parse_datetime(discovered_at, "--discovered-at")
+    if jurisdiction:
+        from leaktriage.exposure.clocks import load_rules as load_clock_rules
+
+        known = set(load_clock_rules()["jurisdictions"])
+        for code in jurisdiction:
+            if code not in known:
+                raise typer.BadParameter(
+                    f"unknown jurisdiction {code!r}; known: {', '.join(sorted(known))}",
+                    param_hint="--jurisdiction",
+                )
     if case is not None:
         _run(lambda: Workspace.check_name(case))
 
     def body() -> dict[str, Any]:
+        from leaktriage.exposure.tiers import load_tier_rules
         from leaktriage.ingest import IngestOptions
         from leaktriage.triage import run_triage
 
@@ -414,6 +463,9 @@ def triage(
                 overrides=overrides,
                 options=IngestOptions(on_error=on_error.value, progress=progress),
                 region=region.upper(),
+                rules=load_tier_rules(rules_file),
+                discovered_at=discovered,
+                jurisdictions=jurisdiction,
             )
         if json_path:
             _write_json(json_path, result)
@@ -459,15 +511,17 @@ def _print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | N
     tiers = r["exposure"]["by_tier"]
     if tiers:
         out.print("exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items())))
+    owed = r.get("obligations") or []
+    if owed:
+        first = owed[0]
+        out.print(
+            f"nearest deadline: [bold]{first['jurisdiction']}[/bold] {first['authority']} by "
+            f"{first['deadline']} ({first['clock']})"
+            + (f"; {len(owed) - 1} more obligation(s) in the JSON" if len(owed) > 1 else "")
+        )
     for path, what in ((json_path, "JSON"), (html_path, "HTML report")):
         if path:
             out.print(f"{what}: {path}")
-
-
-RulesOption = Annotated[
-    Path | None,
-    typer.Option("--rules-file", help="Tier and remediation rules (TOML); default: packaged."),
-]
 
 
 @exposure_app.command("export")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from leaktriage.evidence import prior_leaks as ev_prior
 from leaktriage.evidence import schema as ev_schema
 from leaktriage.evidence import snapshot as ev_snapshot
 from leaktriage.exposure import customers as ex_customers
+from leaktriage.exposure.clocks import load_rules as load_clock_rules
+from leaktriage.exposure.clocks import obligations
 from leaktriage.exposure.tiers import TierRules, load_tier_rules
 from leaktriage.ingest import IngestOptions
 from leaktriage.match import ProfileSpec, Target, match_exact
@@ -56,8 +58,17 @@ def run_triage(
     region: str = "PE",
     on_stage: Callable[[str], None] | None = None,
     rules: TierRules | None = None,
+    discovered_at: datetime | None = None,
+    jurisdictions: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Judge the leak at ``path`` against the workspace; return the triage JSON document."""
+    """Judge the leak at ``path`` against the workspace; return the triage JSON document.
+
+    ``discovered_at`` (default: now) starts the regulatory clocks; ``jurisdictions`` (default:
+    the rules file's ``default``) chooses which apply.
+    """
+    discovered = discovered_at or datetime.now(timezone.utc)
+    if discovered.tzinfo is None:
+        raise ValueError("discovered_at must carry a time zone")
 
     def stage(name: str) -> None:
         log.info("triage stage: %s", name)
@@ -143,6 +154,14 @@ def run_triage(
     if case and sample:
         ex_customers.store(ctx, case, sample)
         ws.engine.checkpoint()
+    clock_rules = load_clock_rules()
+    owed = obligations(
+        exposed_fields={k: v for k, v in exposure["by_field"].items()},
+        customers=exposure["customers"],
+        discovered_at=discovered,
+        jurisdictions=list(jurisdictions) if jurisdictions else clock_rules.get("default"),
+        rules=clock_rules,
+    )
     snap = evidence["snapshot"]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -165,6 +184,8 @@ def run_triage(
             if p["overlap"] > 0
         ],
         "exposure": exposure,
+        "discovered_at": discovered.isoformat(),
+        "obligations": [o.to_json() for o in owed],
         "claims": {
             k: evidence["claims"][k]
             for k in ("claimed_records", "estimated_records", "plausible", "reasons")

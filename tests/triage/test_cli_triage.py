@@ -178,3 +178,41 @@ def test_names_only_leak_is_judged_by_linkage(
     assert doc["genuine_fraction"] >= 0.9
     assert doc["attribution"]["source"] == "crm"
     assert doc["evidence"]["linkage"]["ran"] is True
+
+
+def test_obligations_follow_discovery_and_jurisdictions(
+    setup: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    world, ws, _ = setup
+    out = tmp_path / "out.json"
+    r = lt(ws, "triage", str(world / "leaks" / "genuine_hss.jsonl"), "--json", str(out),
+           "--discovered-at", "2026-11-25T09:00:00-05:00", "--jurisdiction", "PE",
+           "--jurisdiction", "US-FCC")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text())
+    owed = {o["jurisdiction"]: o for o in doc["obligations"]}
+    assert owed["PE"]["deadline"] == "2026-11-27T09:00:00-05:00"
+    assert "ki" in owed["PE"]["triggered_by"]
+    # FCC: 7 business days, Thanksgiving (Nov 26) skipped, only from 500 exposed customers
+    exposed = doc["exposure"]["customers"]
+    if exposed >= 500:
+        assert owed["US-FCC"]["deadline"] == "2026-12-07T23:59:59-05:00"
+    else:
+        assert "US-FCC" not in owed
+    assert "nearest deadline" in r.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--jurisdiction", "XX"], id="unknown-jurisdiction"),
+        pytest.param(["--discovered-at", "yesterday"], id="bad-date"),
+        pytest.param(["--discovered-at", "2026-11-25T09:00"], id="no-offset"),
+    ],
+)
+def test_bad_triage_options_exit_2(
+    setup: tuple[Path, Path, dict[str, Any]], args: list[str]
+) -> None:
+    world, ws, _ = setup
+    r = lt(ws, "triage", str(world / "leaks" / "genuine_crm.csv"), *args)
+    assert r.exit_code == 2
