@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def run_triage(
     ``discovered_at`` (default: now) starts the regulatory clocks; ``jurisdictions`` (default:
     the rules file's ``default``) chooses which apply.
     """
-    discovered = discovered_at or datetime.now(timezone.utc)
+    discovered = discovered_at or datetime.now(UTC)
     if discovered.tzinfo is None:
         raise ValueError("discovered_at must carry a time zone")
 

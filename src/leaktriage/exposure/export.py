@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ def exposure_rows(
 
 def watchlist_rows(ws: Workspace, case: str, rules: TierRules) -> list[dict[str, Any]]:
     """Line tokens of a case's customers in tiers the rules put on watch."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     out = []
     for _, _, case_tiers, _, _, _, _, line_tok in _case_rows(ws, case):
         tier = rules.tier(_worst(case_tiers, rules))
