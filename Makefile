@@ -1,10 +1,11 @@
-# The targets CI runs. `make demo` and `make test` work on a fresh clone: they create .venv.
+# The targets CI runs. `make demo` and `make test` work on a fresh clone: they create .venv and
+# install what they need (Python packages into .venv; Debian's Chromium for the browser tests).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench check clean
+.PHONY: install browser demo test bench check clean
 
 install: $(STAMP)
 
@@ -14,14 +15,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test,dev]"
 	touch $(STAMP)
 
+# Debian's Chromium for Playwright (no browser download: the machine has no internet for it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	$(BIN)/leaktriage demo
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest.py --rows 1000000
+	$(BIN)/python bench/triage.py --customers 500000 --leak-rows 200000
+	$(BIN)/python bench/linkage.py
+	$(BIN)/python bench/accuracy.py
 
 check: install
 	$(BIN)/ruff format --check src tests bench
