@@ -28,6 +28,7 @@ from typing import Any
 from leaktriage.engines.base import quote_ident
 from leaktriage.engines.duckdb import DuckDBEngine
 from leaktriage.errors import InputError, WorkspaceError
+from leaktriage.match.exact import STOP_TOKEN_COUNT
 from leaktriage.match.profile import ProfileSpec
 from leaktriage.tokens import Keyring, derive_key
 
@@ -234,8 +235,9 @@ class Workspace:
                 e.execute(f"create table {table} as select * from {staged}", step="register copy")
             profile = self.profile_for(kind, name)
             e.execute(f"drop table if exists {profile}")
+            spec = ProfileSpec.of(table, columns_json)
             e.execute(
-                f"create table {profile} as {ProfileSpec.of(table, columns_json).indexed_sql()}",
+                f"create table {profile} as {spec.indexed_sql(STOP_TOKEN_COUNT)}",
                 step="register profile",
             )
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])

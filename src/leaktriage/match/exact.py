@@ -27,10 +27,11 @@ __all__ = ["NAME_AGREE", "STOP_TOKEN_COUNT", "Target", "match_exact"]
 
 log = logging.getLogger(__name__)
 
+#: A token shared by more rows of one target than this is a placeholder ("000000000"), not an
+#: identity; flagged once at registration (:meth:`ProfileSpec.indexed_sql`).
+STOP_TOKEN_COUNT = 50
 #: Jaro-Winkler similarity from which two normalized names agree.
 NAME_AGREE = 0.88
-#: A token shared by more target rows than this is a placeholder ("000000000"), not an identity.
-STOP_TOKEN_COUNT = 50
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Target:
     kind: str  # "source" | "corpus" | "canary"
     spec: ProfileSpec
     profile: str
-    """The table holding the target's indexed profile (:meth:`ProfileSpec.indexed_sql`)."""
+    """The table holding the target's indexed profile (:meth:`ProfileSpec.indexed_sql`), with
+    ``stop_<domain>`` flags on placeholder tokens."""
 
     @property
     def key(self) -> str:
@@ -62,7 +64,7 @@ def match_exact(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) ->
             hit_parts.append(
                 f"select l._row as leak_row, ?::VARCHAR as target, t._row as t_row, "
                 f"'{domain}' as domain from lp l join {target.profile} t on l.{col} = t.{col} "
-                f"where t.n_{domain} <= {STOP_TOKEN_COUNT}"
+                f"where not t.stop_{domain}"
             )
             params.append(target.key)
     if hit_parts:

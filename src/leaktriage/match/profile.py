@@ -98,19 +98,28 @@ class ProfileSpec:
                 return q(col["canonical"]) if col else "NULL"
         raise ValueError(f"unknown profile field {field!r}")
 
-    def indexed_sql(self) -> str:
-        """The profile plus ``n_<domain>``: how many rows share each row's token.
+    def indexed_sql(self, stop_count: int) -> str:
+        """The profile plus ``stop_<domain>``: whether a row's token is shared by more than
+        ``stop_count`` rows (a placeholder such as "000000000", not an identity).
 
         Computed once when a source is registered, so that triage can drop placeholder tokens
-        ("000000000" shared by thousands of rows) without scanning the source again.
+        without scanning the source again. A grouped count of the few shared tokens and a semi
+        join cost far less than a window count over every row.
         """
-        counts = [
-            f"count(*) over (partition by tok_{d})::BIGINT as n_{d}"
-            if d in self.domains()
-            else f"NULL::BIGINT as n_{d}"
-            for d in DOMAINS
-        ]
-        return f"select *, {', '.join(counts)} from ({self.sql()})"
+        ctes = [f"p as ({self.sql()})"]
+        flags = []
+        for d in DOMAINS:
+            if d in self.domains():
+                ctes.append(
+                    f"s_{d} as (select tok_{d} from p where tok_{d} is not null "
+                    f"group by tok_{d} having count(*) > {int(stop_count)})"
+                )
+                flags.append(
+                    f"coalesce(p.tok_{d} in (select tok_{d} from s_{d}), false) as stop_{d}"
+                )
+            else:
+                flags.append(f"false as stop_{d}")
+        return f"with {', '.join(ctes)} select p.*, {', '.join(flags)} from p"
 
     def sql(self) -> str:
         """``SELECT`` of the profile over the table."""
