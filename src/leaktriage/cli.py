@@ -470,13 +470,17 @@ def triage(
         if json_path:
             _write_json(json_path, result)
         if html_path:
-            from leaktriage.report.html import write_html
-
-            write_html(result, html_path)
+            _write_report(result, html_path)
         return result
 
     result = _run(body)
     _print_triage(result, json_path, html_path)
+
+
+def _write_report(result: dict[str, Any], path: Path) -> None:
+    from leaktriage.report.html import write_html
+
+    write_html(result, path, examples=result.get("examples"), obligations=result.get("obligations"))
 
 
 _LABEL_STYLE = {
@@ -682,9 +686,7 @@ def demo(
             )
         json_path, html_path = out_dir / "dedale.json", out_dir / "dedale.html"
         _write_json(json_path, result)
-        from leaktriage.report.html import write_html
-
-        write_html(result, html_path)
+        _write_report(result, html_path)
         _print_triage(result, json_path, html_path)
         out.print(f"[bold]demo done[/bold]: workspace {state.workspace}, outputs in {out_dir}")
 

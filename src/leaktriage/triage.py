@@ -30,9 +30,10 @@ from leaktriage.exposure import customers as ex_customers
 from leaktriage.exposure.clocks import load_rules as load_clock_rules
 from leaktriage.exposure.clocks import obligations
 from leaktriage.exposure.tiers import TierRules, load_tier_rules
-from leaktriage.ingest import IngestOptions
+from leaktriage.ingest import IngestOptions, open_input
 from leaktriage.match import ProfileSpec, Target, match_exact
 from leaktriage.pipeline import prepare_input
+from leaktriage.report.mask import mask_value
 from leaktriage.verdict import attribute, decide
 from leaktriage.workspace import Workspace
 
@@ -41,6 +42,8 @@ __all__ = ["SCHEMA_VERSION", "run_triage"]
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+#: Rows read again from the head of the leak to pick masked examples from.
+SAMPLE_ROWS = 2000
 
 
 def _iso(d: date | None) -> str | None:
@@ -154,6 +157,7 @@ def run_triage(
     if case and sample:
         ex_customers.store(ctx, case, sample)
         ws.engine.checkpoint()
+    examples = _masked_examples(ctx, path, options)
     clock_rules = load_clock_rules()
     owed = obligations(
         exposed_fields={k: v for k, v in exposure["by_field"].items()},
@@ -186,6 +190,7 @@ def run_triage(
         "exposure": exposure,
         "discovered_at": discovered.isoformat(),
         "obligations": [o.to_json() for o in owed],
+        "examples": examples,
         "claims": {
             k: evidence["claims"][k]
             for k in ("claimed_records", "estimated_records", "plausible", "reasons")
@@ -220,6 +225,39 @@ def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> str:
     )
     ws.engine.checkpoint()
     return sample
+
+
+#: Genuine records shown, masked, in reports.
+EXAMPLES = 3
+
+
+def _masked_examples(
+    ctx: TriageContext, path: Path, options: IngestOptions | None
+) -> list[dict[str, str]]:
+    """A few genuine records of the leak, every value masked (``J*** Q***``, ``*****4821``).
+
+    Read again from the head of the file (the triage tables hold no plaintext), masked here,
+    and only then put in the document.
+    """
+    rows = ctx.engine.fetch_rows(
+        f"select leak_row from genuine_rows where leak_row < {SAMPLE_ROWS} "
+        f"order by leak_row limit {EXAMPLES}"
+    )
+    if not rows:
+        return []
+    wanted = [int(r[0]) for r in rows]
+    types = {c["name"]: c["type"] for c in ctx.leak_columns}
+    sample_options = IngestOptions(on_error="skip") if options is None else options
+    with open_input(path, sample_options) as reader:
+        sample = reader.sample(SAMPLE_ROWS).to_pylist()
+    return [
+        {
+            name: mask_value(value or "", types.get(name, "other"))
+            for name, value in sample[i].items()
+        }
+        for i in wanted
+        if i < len(sample)
+    ]
 
 
 def _jsonable(value: Any) -> Any:

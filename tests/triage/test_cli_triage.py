@@ -216,3 +216,30 @@ def test_bad_triage_options_exit_2(
     world, ws, _ = setup
     r = lt(ws, "triage", str(world / "leaks" / "genuine_crm.csv"), *args)
     assert r.exit_code == 2
+
+
+def test_outputs_hold_no_plaintext_identifier(
+    setup: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Plant the leak's own values and search the JSON and the HTML report for them."""
+    world, ws, _ = setup
+    leak = world / "leaks" / "genuine_crm.csv"
+    out, html = tmp_path / "out.json", tmp_path / "out.html"
+    r = lt(ws, "triage", str(leak), "--case", "plain", "--json", str(out), "--html", str(html))
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text())
+    assert doc["examples"], "the report shows masked examples"
+    text = out.read_text(encoding="utf-8") + html.read_text(encoding="utf-8")
+    with leak.open(newline="", encoding="cp1252") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    header, rows = rows[0], rows[1:]
+    checked = 0
+    for row in rows[:200]:
+        for name, value in zip(header, row, strict=True):
+            kind = next(c["type"] for c in doc["columns"] if c["name"] == name)
+            if kind in ("national_id", "msisdn", "email", "customer_id") and value:
+                assert value not in text, (name, kind)
+                checked += 1
+            if kind in ("given_name", "surname") and len(value) > 3:
+                assert f">{value}<" not in text
+    assert checked > 300

@@ -98,11 +98,21 @@ def compute(ctx: TriageContext, attributed: Target | None = None) -> dict[str, A
             else f"; {conflicts:,} had churned before that: not a view of active customers"
         )
     )
+    # Activations by month over the two years before the window, for the report's chart.
+    histogram = [
+        {"start": r[0], "count": int(r[1])}
+        for r in e.fetch_rows(
+            "select date_trunc('month', start_date)::DATE, count(*) from snap_dates "
+            "where start_date > ?::DATE - interval 730 day group by 1 order by 1",
+            [earliest],
+        )
+    ]
     return {
         "earliest": earliest,
         "latest": latest,
         "width_days": (latest - earliest).days + 1 if latest else None,
         "dated_customers": dated,
+        "activation_histogram": histogram,
         "active_view": active_view,
         "basis": basis,
     }
