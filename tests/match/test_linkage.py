@@ -299,3 +299,16 @@ def test_placeholder_birth_date_is_no_evidence(engine: Engine, world: dict[str, 
     assert _f1(engine, world["truth"]) >= 0.9  # names and addresses still link
     row = engine.fetch_one(f"select count(*) from {LINK_PAIRS} where t_row >= 1000")
     assert row is not None and row[0] <= 2
+
+
+def test_too_broad_blocking_is_refused(engine: Engine, world: dict[str, Any]) -> None:
+    """More candidate pairs than the limit: refused before splink scores anything."""
+    from leaktriage.match.linkage import LinkageTooBroad
+
+    with pytest.raises(LinkageTooBroad) as info:
+        link_probabilistic(
+            engine, ProfileSpec.of("leak", SPLIT_NAMES), ProfileSpec.of("ref", SPLIT_NAMES),
+            max_pairs=10,
+        )  # fmt: skip
+    assert info.value.pairs > 10
+    assert not engine.table_exists("lt_link_left")

@@ -1,7 +1,7 @@
 """Probabilistic linkage of the records exact identifiers did not settle.
 
-Records with no identifier hit that agrees (names and birth dates only, mangled documents,
-padding) are linked with splink to the source that holds names and agrees with most records
+Records that no identifier of theirs finds (names and birth dates only, mangled documents,
+invented padding) are linked with splink to the source that holds names and agrees with most records
 (or, when none agrees, the one with the richest fields). A link above the threshold is
 cross-field agreement on names, birth date and address, so the record counts as genuine. When
 more records are unsettled than :data:`MAX_ROWS`, a fixed random sample is linked and only the
@@ -17,13 +17,14 @@ from typing import Any
 
 from leaktriage.evidence._context import TriageContext
 from leaktriage.match import ProfileSpec, Target, link_probabilistic
+from leaktriage.match.linkage import LinkageTooBroad
 
 __all__ = ["MAX_ROWS", "THRESHOLD", "compute"]
 
 log = logging.getLogger(__name__)
 
 #: Unsettled records linked one by one; above this a sample of this size is linked.
-MAX_ROWS = 20_000
+MAX_ROWS = 10_000
 #: Match probability from which a link counts: high, because Peruvian names are skewed and a
 #: false link would count an invented person as a customer.
 THRESHOLD = 0.99
@@ -56,10 +57,12 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
     if not ctx.leak.has_names() or not sources:
         return {"ran": False, "reason": "names are needed on both sides"}
     keys = ctx.keys("source")
+    # Records no identifier of theirs finds at all; a record whose identifier belongs to a
+    # customer but whose name does not is re-paired, and a namesake would not make it genuine.
     e.execute(
         f"""create or replace temp table unsettled as
             select _row from lp where _row not in (
-                select leak_row from match_best where agrees and target in {ctx.in_list(keys)})""",
+                select leak_row from match_best where target in {ctx.in_list(keys)})""",
         keys,
     )
     unsettled = e.count("unsettled")
@@ -76,7 +79,16 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
     for target in sources:
         e.execute(f"create or replace temp view link_target as select * from {target.spec.table}")
         spec = ProfileSpec("link_target", target.spec.columns)
-        pairs = link_probabilistic(e, ctx.leak, spec, rows="unsettled", threshold=THRESHOLD)
+        try:
+            pairs = link_probabilistic(e, ctx.leak, spec, rows="unsettled", threshold=THRESHOLD)
+        except LinkageTooBroad as exc:
+            log.info("linkage skipped: %d candidate pairs", exc.pairs)
+            return {
+                "ran": False,
+                "reason": f"{exc.pairs:,} candidate pairs: names too common for this reference "
+                f"size to link one by one",
+                "unsettled_rows": unsettled,
+            }
         # A national ID is one person's for life: a link between two different ones is two
         # namesakes born the same day, not one customer.
         e.execute(

@@ -35,12 +35,16 @@ from leaktriage.match import _splink_settings as model
 from leaktriage.match.exact import STOP_TOKEN_COUNT
 from leaktriage.match.profile import DOMAINS, ProfileSpec
 
-__all__ = ["LINK_PAIRS", "link_probabilistic"]
+__all__ = ["LINK_PAIRS", "MAX_PAIRS", "LinkageTooBroad", "link_probabilistic"]
 
 log = logging.getLogger(__name__)
 
 #: The table :func:`link_probabilistic` writes.
 LINK_PAIRS = "link_pairs"
+#: Candidate pairs the blocking rules may admit at most: beyond, scoring them would take too
+#: long and too much memory (very common names against a very large reference), and the
+#: linkage is refused rather than run.
+MAX_PAIRS = 30_000_000
 #: Pairs sampled to estimate u (the chance of each agreement level among non-matches).
 U_MAX_PAIRS = 5e5
 #: Seed of that sample: the same inputs give the same model and the same links.
@@ -60,6 +64,28 @@ _RIGHT = "lt_link_right"
 _SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 
+class LinkageTooBroad(EngineError):
+    """The blocking rules would admit more than ``max_pairs`` candidate pairs."""
+
+    def __init__(self, pairs: int, max_pairs: int) -> None:
+        self.pairs = pairs
+        super().__init__(
+            f"probabilistic linkage refused: its blocking admits {pairs:,} candidate pairs "
+            f"(limit {max_pairs:,})"
+        )
+
+
+def blocked_pairs(engine: Engine, fields: model.LinkFields) -> int:
+    """Candidate pairs the prediction rules admit (summed over rules: an upper bound)."""
+    total = 0
+    for rule in model.blocking_rules(fields):
+        row = engine.fetch_one(
+            f"select count(*) from {_LEFT} l join {_RIGHT} r on {rule}", step="linkage blocking"
+        )
+        total += int(row[0]) if row else 0
+    return total
+
+
 def link_probabilistic(
     engine: Engine,
     leak: ProfileSpec,
@@ -68,6 +94,7 @@ def link_probabilistic(
     rows: str | None = None,
     threshold: float = 0.9,
     extra: Sequence[str] = (),
+    max_pairs: int = MAX_PAIRS,
 ) -> str:
     """Link ``leak`` profile rows to ``target`` profile rows; write and return ``link_pairs``.
 
@@ -102,6 +129,9 @@ def link_probabilistic(
     try:
         n_left, n_right = engine.count(_LEFT), engine.count(_RIGHT)
         if n_left and n_right:
+            pairs = blocked_pairs(engine, fields)
+            if pairs > max_pairs:
+                raise LinkageTooBroad(pairs, max_pairs)
             _link(engine, fields, n_left, n_right, threshold)
             log.info("probabilistic linkage: %d rows against %d", n_left, n_right)
     finally:
