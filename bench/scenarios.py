@@ -15,7 +15,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-from leaktriage.pipeline import prepare_input
 from leaktriage.synth import generate_world
 from leaktriage.triage import run_triage
 from leaktriage.workspace import Workspace
@@ -38,17 +37,8 @@ def main() -> None:
             ws, _ = Workspace.init(root / "ws")
             for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
                 for e in entries:
-                    staging = ws.staging_table(kind, e["name"])
-                    p = prepare_input(
-                        ws.engine, ws.keyring, root / "world" / e["file"], table=staging,
-                        keep_customer_ref=kind == "source",
-                    )  # fmt: skip
-                    ws.register(
-                        kind=kind, name=e["name"],
-                        as_of=date.fromisoformat(e["as_of"]) if e.get("as_of") else None,
-                        staged=staging, file_name=e["file"], input_json=p.input_json(),
-                        columns_json=p.columns_json(),
-                    )  # fmt: skip
+                    as_of = date.fromisoformat(e["as_of"]) if e.get("as_of") else None
+                    ws.add_file(kind, e["name"], root / "world" / e["file"], as_of=as_of)
             for s in manifest["scenarios"]:
                 started = time.perf_counter()
                 r = run_triage(ws, root / "world" / s["file"])

@@ -20,7 +20,6 @@ import pyarrow.csv as pacsv
 
 from leaktriage.errors import InputError
 from leaktriage.match import ProfileSpec
-from leaktriage.pipeline import prepare_input
 from leaktriage.synth.canary import canary_people
 from leaktriage.workspace import Workspace
 
@@ -83,21 +82,12 @@ def plant(ws: Workspace, copy: str, count: int, out: Path, *, seed: int | None =
     os.close(fd)
     pacsv.write_csv(table, tmp)
     try:
-        prepared = prepare_input(
-            ws.engine,
-            ws.keyring,
+        ws.add_file(
+            "canary",
+            copy,
             Path(tmp),
-            table=ws.staging_table("canary", copy),
             overrides={"dni": "national_id:pe.dni", "celular": "msisdn"},
-        )
-        ws.register(
-            kind="canary",
-            name=copy,
-            as_of=None,
-            staged=prepared.table,
             file_name=out.name,
-            input_json=prepared.input_json(),
-            columns_json=prepared.columns_json(),
         )
     except BaseException:
         os.unlink(tmp)

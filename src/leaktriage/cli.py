@@ -230,35 +230,13 @@ def _add(
     region: str,
 ) -> None:
     from leaktriage.ingest import IngestOptions
-    from leaktriage.pipeline import prepare_input
 
     started = time.perf_counter()
     Workspace.check_name(name)
     with _open_workspace() as ws, _byte_progress(f"reading {file.name}") as progress:
         options = IngestOptions(on_error=on_error.value, progress=progress)
-        staging = ws.staging_table(kind, name)
-        try:
-            prepared = prepare_input(
-                ws.engine,
-                ws.keyring,
-                file,
-                table=staging,
-                options=options,
-                overrides=overrides,
-                region=region,
-                keep_customer_ref=kind == "source",
-            )
-        except BaseException:
-            ws.engine.execute(f"drop table if exists {staging}")
-            raise
-        info = ws.register(
-            kind=kind,
-            name=name,
-            as_of=as_of,
-            staged=prepared.table,
-            file_name=file.name,
-            input_json=prepared.input_json(),
-            columns_json=prepared.columns_json(),
+        info, prepared = ws.add_file(
+            kind, name, file, as_of=as_of, options=options, overrides=overrides, region=region
         )
     elapsed = time.perf_counter() - started
     _print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)

@@ -20,10 +20,11 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaktriage.engines.base import quote_ident
 from leaktriage.engines.duckdb import DuckDBEngine
@@ -31,6 +32,10 @@ from leaktriage.errors import InputError, WorkspaceError
 from leaktriage.match.exact import STOP_TOKEN_COUNT
 from leaktriage.match.profile import ProfileSpec
 from leaktriage.tokens import Keyring, derive_key
+
+if TYPE_CHECKING:
+    from leaktriage.ingest import IngestOptions
+    from leaktriage.pipeline import PreparedInput
 
 __all__ = ["KEY_ENV", "SourceInfo", "Workspace", "WORKSPACE_ENV", "default_workspace_path"]
 
@@ -264,6 +269,53 @@ class Workspace:
         e.checkpoint()
         log.info("registered %s %s: %d rows", kind, name, rows)
         return self.get(kind, name)
+
+    def add_file(
+        self,
+        kind: str,
+        name: str,
+        path: Path,
+        *,
+        as_of: date | None = None,
+        options: IngestOptions | None = None,
+        overrides: Mapping[str, str] | None = None,
+        region: str = "PE",
+        file_name: str | None = None,
+    ) -> tuple[SourceInfo, PreparedInput]:
+        """Read ``path`` through the pipeline straight into a staging table and register it.
+
+        Reference sources keep the operator's customer ids (for notification lists); corpora
+        and canaries keep tokens only. On any failure the staging table is dropped and the
+        previous registration stands.
+        """
+        from leaktriage.pipeline import prepare_input
+
+        self.check_name(name)
+        staging = self.staging_table(kind, name)
+        try:
+            prepared = prepare_input(
+                self.engine,
+                self.keyring,
+                path,
+                table=staging,
+                options=options,
+                overrides=overrides,
+                region=region,
+                keep_customer_ref=kind == "source",
+            )
+        except BaseException:
+            self.engine.execute(f"drop table if exists {staging}")
+            raise
+        info = self.register(
+            kind=kind,
+            name=name,
+            as_of=as_of,
+            staged=staging,
+            file_name=file_name or path.name,
+            input_json=prepared.input_json(),
+            columns_json=prepared.columns_json(),
+        )
+        return info, prepared
 
     def get(self, kind: str, name: str) -> SourceInfo:
         """One registered source or corpus."""

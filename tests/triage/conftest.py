@@ -19,7 +19,6 @@ WORLDS = [pytest.param((3000, 11), id="3k-seed11"), pytest.param((8000, 23), id=
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Path, dict[str, Any], Workspace]]:
-    from leaktriage.pipeline import prepare_input
 
     customers, seed = request.param
     root = tmp_path_factory.mktemp(f"world-{customers}-{seed}")
@@ -27,21 +26,11 @@ def world(
     ws, _ = Workspace.init(root / "ws")
     for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
         for entry in entries:
-            prepared = prepare_input(
-                ws.engine,
-                ws.keyring,
+            ws.add_file(
+                kind,
+                entry["name"],
                 root / "world" / entry["file"],
-                table="staged",
-                keep_customer_ref=kind == "source",
-            )
-            ws.register(
-                kind=kind,
-                name=entry["name"],
                 as_of=date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None,
-                staged="staged",
-                file_name=entry["file"],
-                input_json=prepared.input_json(),
-                columns_json=prepared.columns_json(),
             )
     yield root / "world", manifest, ws
     ws.close()
