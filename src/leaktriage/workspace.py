@@ -68,6 +68,8 @@ class SourceInfo:
     table: str
     input: dict[str, Any]
     columns: list[dict[str, Any]]
+    stats: dict[str, Any]
+    """Figures computed once at registration: ``distinct_tokens`` per identifier domain."""
 
 
 def _master_from_env(value: str) -> bytes:
@@ -177,7 +179,8 @@ class Workspace:
             """create table ws.sources (
                 name varchar, kind varchar, as_of date, added_at timestamp,
                 file_name varchar, rows bigint, table_name varchar,
-                input_json varchar, columns_json varchar, primary key (kind, name))"""
+                input_json varchar, columns_json varchar, stats_json varchar,
+                primary key (kind, name))"""
         )
         e.checkpoint()
 
@@ -245,9 +248,19 @@ class Workspace:
                 f"create table {profile} as {spec.indexed_sql(STOP_TOKEN_COUNT)}",
                 step="register profile",
             )
+            domains = sorted(spec.domains())
+            distinct: dict[str, int] = {}
+            if domains:
+                counts = e.fetch_one(
+                    "select "
+                    + ", ".join(f"count(distinct tok_{d})" for d in domains)
+                    + f" from {profile}",
+                    step="register stats",
+                )
+                distinct = {d: int(n) for d, n in zip(domains, counts or (), strict=True)}
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])
             e.execute(
-                "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     name,
                     kind,
@@ -258,6 +271,7 @@ class Workspace:
                     table,
                     json.dumps(input_json),
                     json.dumps(columns_json),
+                    json.dumps({"distinct_tokens": distinct}),
                 ],
             )
             e.execute("commit")
@@ -328,7 +342,7 @@ class Workspace:
         """Registered sources and corpora, by kind then name."""
         sql = (
             "select name, kind, as_of, added_at, file_name, rows, table_name, input_json, "
-            "columns_json from ws.sources"
+            "columns_json, stats_json from ws.sources"
         )
         params: list[Any] = []
         if kind:
@@ -346,6 +360,7 @@ class Workspace:
                 table=r[6],
                 input=json.loads(r[7]),
                 columns=json.loads(r[8]),
+                stats=json.loads(r[9] or "{}"),
             )
             for r in self.engine.fetch_rows(sql, params)
         ]

@@ -44,8 +44,9 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         hits = int(hit[0]) if hit else 0
         held = 0
         for target in ctx.of_kind("source"):
-            got = e.fetch_one(f"select count(distinct tok_{domain}) from {ctx.profile(target)}")
-            held = max(held, int(got[0]) if got else 0)
+            # counted once at registration (Workspace.register)
+            known = ctx.infos[target.key].stats.get("distinct_tokens", {})
+            held = max(held, int(known.get(domain, 0)))
         space = SPACE_SIZE.get(domain)
         chance = min(1.0, held / space) if space else 0.0
         expected = n * chance

@@ -113,17 +113,14 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
                          {", " + agg if agg else ""}
                   from exposed_records group by customer_key)"""
     )
+    fields = ", ".join(f"case when {quote_ident('has_' + t)} then '{t}' end" for t in types)
     e.execute(
         f"""create or replace temp table exposed_customers as
             select *, case tier {remediation} else '' end as remediation,
-                   [{
-            ", ".join(f"case when {quote_ident('has_' + t)} then '{t}' end" for t in types)
-            or "NULL"
-        }]::VARCHAR[] as fields
+                   list_filter([{fields or "NULL"}]::VARCHAR[], x -> x is not null) as fields
             from exposed_customers""",
         [t.remediation for t in rules.tiers],
     )
-    e.execute("update exposed_customers set fields = list_filter(fields, x -> x is not null)")
     customers = e.count("exposed_customers")
     by_field = {}
     for t in types:
