@@ -31,6 +31,7 @@ from leaktriage.engines.duckdb import DuckDBEngine
 from leaktriage.errors import InputError, WorkspaceError
 from leaktriage.match.exact import STOP_TOKEN_COUNT
 from leaktriage.match.profile import ProfileSpec
+from leaktriage.match.stats import index_stats
 from leaktriage.tokens import Keyring, derive_key
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class SourceInfo:
     input: dict[str, Any]
     columns: list[dict[str, Any]]
     stats: dict[str, Any]
-    """Figures computed once at registration: ``distinct_tokens`` per identifier domain."""
+    """Figures computed once at registration (:func:`leaktriage.match.stats.index_stats`)."""
 
 
 def _master_from_env(value: str) -> bytes:
@@ -248,16 +249,7 @@ class Workspace:
                 f"create table {profile} as {spec.indexed_sql(STOP_TOKEN_COUNT)}",
                 step="register profile",
             )
-            domains = sorted(spec.domains())
-            distinct: dict[str, int] = {}
-            if domains:
-                counts = e.fetch_one(
-                    "select "
-                    + ", ".join(f"count(distinct tok_{d})" for d in domains)
-                    + f" from {profile}",
-                    step="register stats",
-                )
-                distinct = {d: int(n) for d, n in zip(domains, counts or (), strict=True)}
+            stats = index_stats(e, table, profile, spec)
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])
             e.execute(
                 "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -271,7 +263,7 @@ class Workspace:
                     table,
                     json.dumps(input_json),
                     json.dumps(columns_json),
-                    json.dumps({"distinct_tokens": distinct}),
+                    json.dumps(stats),
                 ],
             )
             e.execute("commit")

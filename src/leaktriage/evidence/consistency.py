@@ -13,31 +13,10 @@ from typing import Any
 
 from leaktriage.engines.base import quote_ident
 from leaktriage.evidence._context import TriageContext
+from leaktriage.match.stats import TOP_SURNAMES, dni_birth_corr
 from leaktriage.vocab import IDENTIFIER_TYPES
 
-__all__ = ["TOP_SURNAMES", "compute"]
-
-#: How many of the reference's most frequent surnames the surname-mix figure uses.
-TOP_SURNAMES = 50
-
-
-def _dni_birth_corr(ctx: TriageContext, table: str, columns: list[dict[str, Any]]) -> float | None:
-    ids = [c for c in columns if c["type"] == "national_id" and c.get("scheme") == "pe.dni"]
-    dobs = [c for c in columns if c["type"] == "birth_date" or c.get("role") == "birth"]
-    if not ids or not dobs:
-        return None
-    prefix = quote_ident(ids[0]["canonical"] + "__prefix")
-    dob = quote_ident(dobs[0]["canonical"])
-    try:
-        row = ctx.engine.fetch_one(
-            f"select corr({prefix}::double, year({dob})::double), count(*) "
-            f"from {table} where {prefix} is not null and {dob} is not null"
-        )
-    except Exception:  # noqa: BLE001 - a table registered before prefixes existed
-        return None
-    if not row or row[0] is None or int(row[1]) < 30:
-        return None
-    return float(row[0])
+__all__ = ["compute"]
 
 
 def compute(ctx: TriageContext) -> dict[str, Any]:
@@ -79,34 +58,29 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
             dup = {"type": domain, "rate": int(row[0]) / n if row else 0.0}
             break
 
-    sources = ctx.of_kind("source")
-    ref_corr = None
-    for target in sources:
-        info = ctx.infos[target.key]
-        ref_corr = _dni_birth_corr(ctx, info.table, info.columns)
-        if ref_corr is not None:
-            break
-    leak_corr = _dni_birth_corr(ctx, "leak", ctx.leak_columns)
+    # The reference's figures were computed at registration (leaktriage.match.stats).
+    stats = [ctx.infos[t.key].stats for t in ctx.of_kind("source")]
+    ref_corr = next((st["dni_birth_corr"] for st in stats if st.get("dni_birth_corr")), None)
+    leak_corr = dni_birth_corr(e, "leak", ctx.leak_columns)
 
     surname_mix = None
-    if ctx.leak.has_names() and sources:
-        union = " union all ".join(
-            f"select sur1 from {ctx.profile(t)} where sur1 is not null" for t in sources
-        )
-        e.execute(
-            f"create or replace temp table ref_top as select sur1 from ({union}) "
-            f"group by sur1 order by count(*) desc, sur1 limit {TOP_SURNAMES}"
-        )
-        ref_share = e.fetch_one(
-            f"select avg((sur1 in (select sur1 from ref_top))::int) from ({union})"
-        )
+    counts: dict[str, int] = {}
+    total = 0
+    for st in stats:
+        for name, n in st.get("top_surnames", []):
+            counts[name] = counts.get(name, 0) + n
+        total += st.get("surnames_total", 0)
+    if ctx.leak.has_names() and counts and total:
+        top = sorted(counts, key=lambda k: (-counts[k], k))[:TOP_SURNAMES]
+        e.execute("create or replace temp table ref_top (sur1 varchar)")
+        e.execute("insert into ref_top select unnest(?::VARCHAR[])", [top])
         leak_share = e.fetch_one(
             "select avg((sur1 in (select sur1 from ref_top))::int) from lp where sur1 is not null"
         )
-        if ref_share and leak_share and leak_share[0] is not None:
+        if leak_share and leak_share[0] is not None:
             surname_mix = {
                 "leak_top_share": float(leak_share[0]),
-                "reference_top_share": float(ref_share[0] or 0.0),
+                "reference_top_share": min(1.0, sum(counts[k] for k in top) / total),
             }
 
     valid = [c["valid_share"] for c in checksums if c["valid_share"] is not None]
