@@ -114,9 +114,9 @@ def test_design_commands_exist() -> None:
 
 
 def test_json_is_written_atomically_or_not_at_all(tmp_path: Path) -> None:
-    from leaktriage.cli import _write_json
+    from leaktriage._output import write_json
 
     target = tmp_path / "out" / "r.json"
-    _write_json(target, {"a": 1})
+    write_json(target, {"a": 1})
     assert json.loads(target.read_text()) == {"a": 1}
     assert [p.name for p in target.parent.iterdir()] == ["r.json"]

@@ -7,31 +7,34 @@ file, line and column, never a value read from the data.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     Progress,
     TextColumn,
     TimeElapsedColumn,
-    TransferSpeedColumn,
 )
 from rich.table import Table
 
+from leaktriage._output import (
+    byte_progress,
+    err,
+    out,
+    print_ingest,
+    print_triage,
+    write_json,
+    write_report,
+)
 from leaktriage.errors import LeakTriageError, exit_code_for
 from leaktriage.workspace import KEY_ENV, Workspace, default_workspace_path
 
@@ -59,9 +62,6 @@ app.add_typer(canary_app, name="canary")
 app.add_typer(synth_app, name="synth")
 app.add_typer(exposure_app, name="exposure")
 app.add_typer(watchlist_app, name="watchlist")
-
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 
 class EngineName(StrEnum):
@@ -167,39 +167,6 @@ def _parse_map(items: list[str] | None) -> dict[str, str]:
         raise typer.BadParameter(str(exc), param_hint="--map") from None
 
 
-def _write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Write JSON atomically: a complete file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".lt-", suffix=".json", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, indent=2, ensure_ascii=False, default=str)
-        fh.write("\n")
-    os.replace(tmp, path)
-
-
-@contextmanager
-def _byte_progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar over bytes read; yields the callback ingest calls."""
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-        disable=not err.is_terminal and not os.environ.get("LEAKTRIAGE_PROGRESS"),
-    )
-    task = progress.add_task(description, total=None)
-
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total or None)
-
-    with progress:
-        yield update
-
-
-# -- commands ---------------------------------------------------------------------------------
 @app.command()
 def init() -> None:
     """Create the encrypted workspace and, unless LEAKTRIAGE_KEY is set, its key file (0600)."""
@@ -233,38 +200,15 @@ def _add(
 
     started = time.perf_counter()
     Workspace.check_name(name)
-    with _open_workspace() as ws, _byte_progress(f"reading {file.name}") as progress:
+    with _open_workspace() as ws, byte_progress(f"reading {file.name}") as progress:
         options = IngestOptions(on_error=on_error.value, progress=progress)
         info, prepared = ws.add_file(
             kind, name, file, as_of=as_of, options=options, overrides=overrides, region=region
         )
     elapsed = time.perf_counter() - started
-    _print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)
+    print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)
     if json_path:
-        _write_json(json_path, {"input": prepared.input_json(), "columns": prepared.columns_json()})
-
-
-def _print_ingest(
-    kind: str, name: str, input_json: dict[str, Any], columns: list[dict[str, Any]], secs: float
-) -> None:
-    rows = input_json["rows"]
-    out.print(
-        f"[bold]{kind} {name}[/bold]: {rows:,} rows read from {Path(input_json['path']).name} "
-        f"({input_json['format']}, {input_json['encoding']}), "
-        f"{input_json['malformed_rows']:,} malformed, in {secs:.1f} s"
-    )
-    lines = input_json.get("malformed_lines") or []
-    if lines:
-        shown = ", ".join(str(n) for n in lines[:10])
-        out.print(f"  malformed rows at lines {shown}{' …' if len(lines) > 10 else ''}")
-    table = Table("column", "type", "scheme", "confidence", box=None, pad_edge=False)
-    for col in columns:
-        conf = col["confidence"]
-        style = "green" if conf >= 0.8 else "yellow" if conf >= 0.5 else "red"
-        table.add_row(
-            col["name"], col["type"], col.get("scheme") or "", f"[{style}]{conf:.2f}[/{style}]"
-        )
-    out.print(table)
+        write_json(json_path, {"input": prepared.input_json(), "columns": prepared.columns_json()})
 
 
 MapOption = Annotated[
@@ -432,7 +376,7 @@ def triage(
         from leaktriage.ingest import IngestOptions
         from leaktriage.triage import run_triage
 
-        with _open_workspace() as ws, _byte_progress(f"reading {file.name}") as progress:
+        with _open_workspace() as ws, byte_progress(f"reading {file.name}") as progress:
             result = run_triage(
                 ws,
                 file,
@@ -446,64 +390,13 @@ def triage(
                 jurisdictions=jurisdiction,
             )
         if json_path:
-            _write_json(json_path, result)
+            write_json(json_path, result)
         if html_path:
-            _write_report(result, html_path)
+            write_report(result, html_path)
         return result
 
     result = _run(body)
-    _print_triage(result, json_path, html_path)
-
-
-def _write_report(result: dict[str, Any], path: Path) -> None:
-    from leaktriage.report.html import write_html
-
-    write_html(result, path, examples=result.get("examples"), obligations=result.get("obligations"))
-
-
-_LABEL_STYLE = {
-    "genuine": "bold red",
-    "mixed": "bold yellow",
-    "recycled": "bold yellow",
-    "fabricated": "bold green",
-    "unrelated": "bold green",
-    "inconclusive": "bold",
-}
-
-
-def _print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | None) -> None:
-    v = r["verdict"]
-    style = _LABEL_STYLE.get(v["label"], "bold")
-    out.print(
-        f"[{style}]{v['label'].upper()}[/{style}]  confidence {v['confidence']:.2f}  "
-        f"genuine fraction {r['genuine_fraction']:.1%}  "
-        f"({r['input']['rows']:,} records, {r['matched_customers']:,} matched customers)"
-    )
-    attribution = r["attribution"]
-    if attribution["source"]:
-        snap = r["snapshot"]
-        window = (
-            f"{snap['earliest'] or '?'} … {snap['latest'] or '?'}"
-            if snap["earliest"] or snap["latest"]
-            else "undated"
-        )
-        out.print(f"source: [bold]{attribution['source']}[/bold]   snapshot: {window}")
-    for reason in v["reasons"]:
-        out.print(f"  • {reason}", markup=False)
-    tiers = r["exposure"]["by_tier"]
-    if tiers:
-        out.print("exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items())))
-    owed = r.get("obligations") or []
-    if owed:
-        first = owed[0]
-        out.print(
-            f"nearest deadline: [bold]{first['jurisdiction']}[/bold] {first['authority']} by "
-            f"{first['deadline']} ({first['clock']})"
-            + (f"; {len(owed) - 1} more obligation(s) in the JSON" if len(owed) > 1 else "")
-        )
-    for path, what in ((json_path, "JSON"), (html_path, "HTML report")):
-        if path:
-            out.print(f"{what}: {path}")
+    print_triage(result, json_path, html_path)
 
 
 @exposure_app.command("export")
@@ -652,7 +545,7 @@ def demo(
         from leaktriage.triage import run_triage
 
         leak = next(s for s in manifest["scenarios"] if s["name"] == "genuine_crm")
-        with _open_workspace() as ws, _byte_progress(f"triage {leak['file']}") as progress:
+        with _open_workspace() as ws, byte_progress(f"triage {leak['file']}") as progress:
             from leaktriage.ingest import IngestOptions
 
             result = run_triage(
@@ -663,9 +556,9 @@ def demo(
                 options=IngestOptions(progress=progress),
             )
         json_path, html_path = out_dir / "dedale.json", out_dir / "dedale.html"
-        _write_json(json_path, result)
-        _write_report(result, html_path)
-        _print_triage(result, json_path, html_path)
+        write_json(json_path, result)
+        write_report(result, html_path)
+        print_triage(result, json_path, html_path)
         out.print(f"[bold]demo done[/bold]: workspace {state.workspace}, outputs in {out_dir}")
 
     _run(body)

@@ -1,0 +1,145 @@
+"""The CLI's output layer: consoles, progress bars, tables and files people read.
+
+Only this module and :mod:`leaktriage.cli` print; everything here writes complete files or none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+__all__ = [
+    "byte_progress",
+    "err",
+    "out",
+    "print_ingest",
+    "print_triage",
+    "write_json",
+    "write_report",
+]
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    """Write JSON atomically: a complete file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".lt-", suffix=".json", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh, indent=2, ensure_ascii=False, default=str)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+@contextmanager
+def byte_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar over bytes read; yields the callback ingest calls."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and not os.environ.get("LEAKTRIAGE_PROGRESS"),
+    )
+    task = progress.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total or None)
+
+    with progress:
+        yield update
+
+
+# -- commands ---------------------------------------------------------------------------------
+def print_ingest(
+    kind: str, name: str, input_json: dict[str, Any], columns: list[dict[str, Any]], secs: float
+) -> None:
+    rows = input_json["rows"]
+    out.print(
+        f"[bold]{kind} {name}[/bold]: {rows:,} rows read from {Path(input_json['path']).name} "
+        f"({input_json['format']}, {input_json['encoding']}), "
+        f"{input_json['malformed_rows']:,} malformed, in {secs:.1f} s"
+    )
+    lines = input_json.get("malformed_lines") or []
+    if lines:
+        shown = ", ".join(str(n) for n in lines[:10])
+        out.print(f"  malformed rows at lines {shown}{' …' if len(lines) > 10 else ''}")
+    table = Table("column", "type", "scheme", "confidence", box=None, pad_edge=False)
+    for col in columns:
+        conf = col["confidence"]
+        style = "green" if conf >= 0.8 else "yellow" if conf >= 0.5 else "red"
+        table.add_row(
+            col["name"], col["type"], col.get("scheme") or "", f"[{style}]{conf:.2f}[/{style}]"
+        )
+    out.print(table)
+
+
+def write_report(result: dict[str, Any], path: Path) -> None:
+    from leaktriage.report.html import write_html
+
+    write_html(result, path, examples=result.get("examples"), obligations=result.get("obligations"))
+
+
+_LABEL_STYLE = {
+    "genuine": "bold red",
+    "mixed": "bold yellow",
+    "recycled": "bold yellow",
+    "fabricated": "bold green",
+    "unrelated": "bold green",
+    "inconclusive": "bold",
+}
+
+
+def print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | None) -> None:
+    v = r["verdict"]
+    style = _LABEL_STYLE.get(v["label"], "bold")
+    out.print(
+        f"[{style}]{v['label'].upper()}[/{style}]  confidence {v['confidence']:.2f}  "
+        f"genuine fraction {r['genuine_fraction']:.1%}  "
+        f"({r['input']['rows']:,} records, {r['matched_customers']:,} matched customers)"
+    )
+    attribution = r["attribution"]
+    if attribution["source"]:
+        snap = r["snapshot"]
+        window = (
+            f"{snap['earliest'] or '?'} … {snap['latest'] or '?'}"
+            if snap["earliest"] or snap["latest"]
+            else "undated"
+        )
+        out.print(f"source: [bold]{attribution['source']}[/bold]   snapshot: {window}")
+    for reason in v["reasons"]:
+        out.print(f"  • {reason}", markup=False)
+    tiers = r["exposure"]["by_tier"]
+    if tiers:
+        out.print("exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items())))
+    owed = r.get("obligations") or []
+    if owed:
+        first = owed[0]
+        out.print(
+            f"nearest deadline: [bold]{first['jurisdiction']}[/bold] {first['authority']} by "
+            f"{first['deadline']} ({first['clock']})"
+            + (f"; {len(owed) - 1} more obligation(s) in the JSON" if len(owed) > 1 else "")
+        )
+    for path, what in ((json_path, "JSON"), (html_path, "HTML report")):
+        if path:
+            out.print(f"{what}: {path}")
