@@ -69,7 +69,7 @@ def run_triage(
     ``discovered_at`` (default: now) starts the regulatory clocks; ``jurisdictions`` (default:
     the rules file's ``default``) chooses which apply.
     """
-    discovered = discovered_at or datetime.now(UTC)
+    discovered = discovered_at or datetime.now(UTC).replace(microsecond=0)
     if discovered.tzinfo is None:
         raise ValueError("discovered_at must carry a time zone")
 
