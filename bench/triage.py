@@ -67,7 +67,7 @@ def make_files(ref: Path, leak: Path, customers: int, leak_rows: int) -> None:
     con.execute(
         f"""create table sampled as
             select *, row_number() over (order by i) as k
-            from people using sample {int(leak_rows)} rows (reservoir, 42)"""
+            from (select * from people order by hash(i, 42) limit {int(leak_rows)})"""
     )
     con.execute(
         f"""copy (select a.dni as nro_documento,
