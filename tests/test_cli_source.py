@@ -114,3 +114,27 @@ def test_on_error_fail_keeps_previous_source(
     assert r.exit_code == 0
     doc = json.loads((tmp_path / "b.json").read_text())
     assert doc["input"]["malformed_rows"] == 1
+
+
+def test_configured_limits_refuse_with_3(
+    world: tuple[Path, dict[str, Any]], ws: Path, tmp_path: Path
+) -> None:
+    import gzip
+
+    root, _ = world
+
+    def add(path: Path, *limit: str) -> Any:
+        args = ["--workspace", str(ws), *limit, "source", "add", str(path), "--name", "big"]
+        return runner.invoke(app, args, env=ENV)
+
+    r = add(root / "sources" / "crm.csv", "--max-input-bytes", "2000")
+    assert r.exit_code == 3, r.output
+    packed = tmp_path / "repetitive.csv.gz"
+    rows = "".join(f"{40000000 + i % 7},JUAN QUISPE,98700000{i % 7}\n" for i in range(200_000))
+    packed.write_bytes(gzip.compress(("dni,nombre,celular\n" + rows).encode()))
+    r = add(packed, "--max-ratio", "10")
+    assert r.exit_code == 3, r.output
+    assert "ratio" in r.output
+    assert "no sources yet" in lt(ws, "source", "list").output
+    r = add(packed, "--max-ratio", "100000")
+    assert r.exit_code == 0, r.output

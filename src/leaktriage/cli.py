@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.progress import (
@@ -37,6 +37,9 @@ from leaktriage._output import (
 )
 from leaktriage.errors import LeakTriageError, exit_code_for
 from leaktriage.workspace import KEY_ENV, Workspace, default_workspace_path
+
+if TYPE_CHECKING:
+    from leaktriage.ingest import IngestOptions
 
 __all__ = ["app"]
 
@@ -81,6 +84,8 @@ class OnError(StrEnum):
 class _State:
     workspace: Path = default_workspace_path()
     verbose: bool = False
+    max_input_bytes: int = 100 * 2**30
+    max_ratio: float = 200.0
 
 
 state = _State()
@@ -100,10 +105,30 @@ def main(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")
     ] = False,
+    max_input_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-input-bytes",
+            envvar="LEAKTRIAGE_MAX_INPUT_BYTES",
+            min=1,
+            help="Refuse an input whose decompressed size exceeds this many bytes (exit 3).",
+        ),
+    ] = 100 * 2**30,
+    max_ratio: Annotated[
+        float,
+        typer.Option(
+            "--max-ratio",
+            envvar="LEAKTRIAGE_MAX_RATIO",
+            min=1.0,
+            help="Refuse an archive that expands more than this many times (exit 3).",
+        ),
+    ] = 200.0,
 ) -> None:
     """leaktriage: decide whether a leak is real, whose it is, and who is exposed."""
     state.workspace = workspace
     state.verbose = verbose
+    state.max_input_bytes = max_input_bytes
+    state.max_ratio = max_ratio
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -129,6 +154,20 @@ def _require_duckdb(engine: EngineName) -> None:
     if engine is not EngineName.duckdb:
         err.print("error: --engine spark is not yet available; use --engine duckdb", markup=False)
         raise typer.Exit(2)
+
+
+def _ingest_options(
+    progress: Callable[[int, int], None], on_error: OnError = OnError.skip
+) -> IngestOptions:
+    """Ingest options from the command line: error handling, limits, progress."""
+    from leaktriage.ingest import IngestOptions
+
+    return IngestOptions(
+        on_error=on_error.value,
+        progress=progress,
+        max_input_bytes=state.max_input_bytes,
+        max_ratio=state.max_ratio,
+    )
 
 
 def _open_workspace() -> Workspace:
@@ -196,12 +235,11 @@ def _add(
     on_error: OnError,
     region: str,
 ) -> None:
-    from leaktriage.ingest import IngestOptions
 
     started = time.perf_counter()
     Workspace.check_name(name)
     with _open_workspace() as ws, byte_progress(f"reading {file.name}") as progress:
-        options = IngestOptions(on_error=on_error.value, progress=progress)
+        options = _ingest_options(progress, on_error)
         info, prepared = ws.add_file(
             kind, name, file, as_of=as_of, options=options, overrides=overrides, region=region
         )
@@ -373,7 +411,6 @@ def triage(
 
     def body() -> dict[str, Any]:
         from leaktriage.exposure.tiers import load_tier_rules
-        from leaktriage.ingest import IngestOptions
         from leaktriage.triage import run_triage
 
         with _open_workspace() as ws, byte_progress(f"reading {file.name}") as progress:
@@ -383,7 +420,7 @@ def triage(
                 case=case,
                 claimed_records=claimed_records,
                 overrides=overrides,
-                options=IngestOptions(on_error=on_error.value, progress=progress),
+                options=_ingest_options(progress, on_error),
                 region=region.upper(),
                 rules=load_tier_rules(rules_file),
                 discovered_at=discovered,
@@ -546,14 +583,12 @@ def demo(
 
         leak = next(s for s in manifest["scenarios"] if s["name"] == "genuine_crm")
         with _open_workspace() as ws, byte_progress(f"triage {leak['file']}") as progress:
-            from leaktriage.ingest import IngestOptions
-
             result = run_triage(
                 ws,
                 out_dir / "world" / leak["file"],
                 case="dedale",
                 claimed_records=22_000_000,
-                options=IngestOptions(progress=progress),
+                options=_ingest_options(progress),
             )
         json_path, html_path = out_dir / "dedale.json", out_dir / "dedale.html"
         write_json(json_path, result)
