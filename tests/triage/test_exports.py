@@ -91,6 +91,7 @@ def test_notification_list_csv(case: tuple[Path, Path]) -> None:
     assert all(not c.startswith(("=", "+", "-", "@")) for row in rows for c in row.values())
     assert {row["tier"] for row in rows} == {"sim_swap"}
     assert all(row["channel"] == "email" for row in rows)
+    assert all(float(row["match_confidence"]) == 1.0 for row in rows)  # every field agrees
     text = out.read_text(encoding="utf-8")
     for p in PEOPLE[:150]:
         for value in (p[3], p[4], p[5]):

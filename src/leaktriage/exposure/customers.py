@@ -1,6 +1,7 @@
 """Exposure per customer: which fields leaked, the risk tier, the remediation, how to reach them.
 
-Every genuine leak record (exact agreement or probabilistic link) is tied to a customer: the
+Every genuine leak record (exact agreement or probabilistic link) is tied to a customer, with
+a match confidence (the share of comparable fields that agree, or the link probability): the
 operator's customer id from whichever source holds one for that record's candidates (an HSS row
 reaches the CRM's customer id through its MSISDN), else a token of its strongest identifier.
 A customer appearing in several records is counted once, with the union of their exposed
@@ -50,12 +51,17 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
     params: list[Any] = []
     for target in ctx.of_kind("source"):
         cands.append(
-            f"""select c.leak_row, ? as source, c.rank, t.customer_ref,
+            f"""select c.leak_row, ? as source, c.rank, c.confidence, t.customer_ref,
                        t.tok_email is not null as has_email_ref,
                        t.tok_phone is not null as has_line_ref, t.tok_phone as line_tok
-                from (select leak_row, t_row, agrees::int * 100 + hit_domains as rank
+                from (select leak_row, t_row, agrees::int * 100 + hit_domains as rank,
+                             -- share of comparable fields that agree; 1 for identifier-only
+                             case when comparable_fields > 0
+                                  then agree_fields / comparable_fields else 1.0 end
+                               as confidence
                       from match_best where target = ?
-                      union all select leak_row, t_row, 1000 as rank from linked_rows
+                      union all select leak_row, t_row, 1000 as rank,
+                             match_probability as confidence from linked_rows
                       where target = ?) c
                 join {ctx.profile(target)} t on t._row = c.t_row"""
         )
@@ -70,14 +76,15 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
     else:
         e.execute(
             "create or replace temp table exposure_cand (leak_row bigint, source varchar, "
-            "rank int, customer_ref varchar, has_email_ref boolean, has_line_ref boolean, "
+            "rank int, confidence double, customer_ref varchar, has_email_ref boolean, "
+            "has_line_ref boolean, "
             "line_tok varchar)"
         )
     flags = ", ".join(f"{sql} as {quote_ident('has_' + t)}" for t, sql in present.items())
     key_parts = [f"l.tok_{d}" for d in ("national_id", "phone", "email", "imsi", "iccid", "imei")]
     e.execute(
         f"""create or replace temp table exposed_records as
-            select l._row, r.customer_ref, r.source, r.email_ref, r.line_ref,
+            select l._row, r.customer_ref, r.source, r.email_ref, r.line_ref, r.confidence,
                    coalesce(r.line_tok, p.tok_phone) as line_tok,
                    coalesce(r.customer_ref, 'tok:' || coalesce({
             ", ".join(k.replace("l.", "p.") for k in key_parts)
@@ -92,6 +99,8 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
                        coalesce(arg_max(source, rank) filter (where source = ?),
                                 arg_max(source, rank)) as source,
                        bool_or(has_email_ref) as email_ref, bool_or(has_line_ref) as line_ref,
+                       coalesce(max(confidence) filter (where rank >= 100), max(confidence))
+                         as confidence,
                        arg_max(line_tok, rank) filter (where line_tok is not null) as line_tok
                 from exposure_cand group by leak_row) r on r.leak_row = l._row
             where l._row in (select leak_row from genuine_rows)""",
@@ -107,6 +116,7 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
             select *, {rules.case_sql(set(types))} as tier
             from (select customer_key, any_value(customer_ref) as customer_ref,
                          any_value(source) as source, count(*) as records,
+                         round(max(confidence), 4) as confidence,
                          arg_max(line_tok, line_tok is not null) as line_tok,
                          case when bool_or(email_ref) then 'email'
                               when bool_or(line_ref) then 'sms' else 'letter' end as channel
@@ -154,12 +164,13 @@ def store(ctx: TriageContext, case: str, sample: str) -> None:
         """create table if not exists ws.case_exposure (
              case_name varchar, sample varchar, customer_key varchar, customer_ref varchar,
              source varchar, tier varchar, remediation varchar, channel varchar,
-             fields varchar[], line_tok varchar, records bigint, stored_at timestamp)"""
+             fields varchar[], line_tok varchar, records bigint, confidence double,
+             stored_at timestamp)"""
     )
     e.execute("delete from ws.case_exposure where case_name = ? and sample = ?", [case, sample])
     e.execute(
         """insert into ws.case_exposure
            select ?, ?, customer_key, customer_ref, source, tier, remediation, channel, fields,
-                  line_tok, records, now()::timestamp from exposed_customers""",
+                  line_tok, records, confidence, now()::timestamp from exposed_customers""",
         [case, sample],
     )

@@ -1,7 +1,8 @@
 """Exports of a case's exposure: the notification list and the risk API's watchlist.
 
 The notification list names customers by the operator's own customer id (from the reference),
-with their tier, remediation, preferred channel and exposed field types: no leaked value. CSV
+with their tier, remediation, preferred channel, exposed field types and match confidence: no
+leaked value. CSV
 cells that a spreadsheet would run as a formula (= + - @, tab, carriage return) are neutralised
 with a leading apostrophe (OWASP CSV injection). The watchlist holds keyed tokens of the exposed
 lines and their tiers, for the risk API; nothing else.
@@ -38,6 +39,7 @@ NOTIFICATION_COLUMNS = [
     "exposed_fields",
     "source",
     "records",
+    "match_confidence",
 ]
 WATCHLIST_COLUMNS = ["line_token", "tier", "watch_until", "case"]
 
@@ -55,7 +57,7 @@ def _case_rows(ws: Workspace, case: str) -> list[tuple[Any, ...]]:
     rows = ws.engine.fetch_rows(
         """select customer_key, any_value(customer_ref), list(tier), list(distinct f),
                   any_value(channel), any_value(source), sum(records),
-                  arg_max(line_tok, line_tok is not null)
+                  arg_max(line_tok, line_tok is not null), max(confidence)
            from (select *, unnest(fields) as f from ws.case_exposure where case_name = ?)
            group by customer_key order by customer_key""",
         [case],
@@ -75,7 +77,7 @@ def exposure_rows(
 ) -> list[dict[str, Any]]:
     """The notification list of a case, one row per customer (highest tier over samples)."""
     out = []
-    for key, ref, case_tiers, fields, channel, source, records, _ in _case_rows(ws, case):
+    for key, ref, case_tiers, fields, channel, source, records, _, conf in _case_rows(ws, case):
         tier = _worst(case_tiers, rules)
         if tiers and tier not in tiers:
             continue
@@ -89,6 +91,7 @@ def exposure_rows(
                 "exposed_fields": ";".join(sorted(f for f in fields if f)),
                 "source": source or "",
                 "records": int(records),
+                "match_confidence": round(float(conf), 4) if conf is not None else None,
             }
         )
     return out
@@ -98,7 +101,7 @@ def watchlist_rows(ws: Workspace, case: str, rules: TierRules) -> list[dict[str,
     """Line tokens of a case's customers in tiers the rules put on watch."""
     now = datetime.now(UTC)
     out = []
-    for _, _, case_tiers, _, _, _, _, line_tok in _case_rows(ws, case):
+    for _, _, case_tiers, _, _, _, _, line_tok, _ in _case_rows(ws, case):
         tier = rules.tier(_worst(case_tiers, rules))
         if not tier.watch or not line_tok:
             continue
