@@ -22,7 +22,7 @@ from leaktriage.errors import InputError
 
 from ._limits import Tally
 from ._model import IngestOptions
-from ._rows import FormatReader, decode_error, dedupe_columns, numbered_columns, text_stream
+from ._rows import TextFormatReader, decode_error, dedupe_columns, numbered_columns, text_stream
 from ._sniff import Encoding, TextDialect, allow_big_fields
 
 __all__ = ["CsvReader"]
@@ -44,7 +44,7 @@ class _Invalid:
         return "skip"
 
 
-class CsvReader(FormatReader):
+class CsvReader(TextFormatReader):
     format = "csv"
 
     def __init__(
@@ -55,12 +55,8 @@ class CsvReader(FormatReader):
         encoding: Encoding,
         dialect: TextDialect,
     ) -> None:
-        self._open = opener
-        self._path = display
-        self._options = options
-        self._codec = encoding.codec
+        super().__init__(opener, display, options, encoding)
         self._forced_encoding = options.encoding is not None
-        self.encoding = encoding.label
         self.delimiter = dialect.delimiter
         self.header = dialect.header
         self._header_lines = max(dialect.header_lines, 1) if dialect.header else 0

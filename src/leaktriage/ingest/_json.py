@@ -23,7 +23,7 @@ from leaktriage.errors import InputError
 
 from ._limits import Tally
 from ._model import IngestOptions
-from ._rows import FormatReader, RowBuffer, decode_error, text_stream
+from ._rows import RowBuffer, TextFormatReader, decode_error, text_stream
 from ._sniff import Encoding
 
 __all__ = ["JsonReader", "KEY_SCAN_RECORDS"]
@@ -103,7 +103,7 @@ class _Utf8(io.RawIOBase):
         return n
 
 
-class JsonReader(FormatReader):
+class JsonReader(TextFormatReader):
     def __init__(
         self,
         opener: Callable[..., BinaryIO],
@@ -112,11 +112,7 @@ class JsonReader(FormatReader):
         encoding: Encoding,
         kind: str,
     ) -> None:
-        self._open = opener
-        self._path = display
-        self._options = options
-        self._codec = encoding.codec
-        self.encoding = encoding.label
+        super().__init__(opener, display, options, encoding)
         self.format = kind
         self.header = True
         self._prefix = "item"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyarrow as pa
 
@@ -12,8 +12,13 @@ from leaktriage.errors import InputError
 
 from ._limits import Tally
 
+if TYPE_CHECKING:
+    from ._model import IngestOptions
+    from ._sniff import Encoding
+
 __all__ = [
     "FormatReader",
+    "TextFormatReader",
     "RowBuffer",
     "dedupe_columns",
     "numbered_columns",
@@ -110,3 +115,20 @@ class FormatReader:
 
     def iter_batches(self, tally: Tally, on_bytes: object = None) -> Iterator[pa.RecordBatch]:
         raise NotImplementedError
+
+
+class TextFormatReader(FormatReader):
+    """A reader of a text format: how to reopen the stream, what to call it, how to decode it."""
+
+    def __init__(
+        self,
+        opener: Callable[..., BinaryIO],
+        display: str,
+        options: IngestOptions,
+        encoding: Encoding,
+    ) -> None:
+        self._open = opener
+        self._path = display
+        self._options = options
+        self._codec = encoding.codec
+        self.encoding = encoding.label

@@ -20,7 +20,7 @@ from leaktriage.errors import InputError
 
 from ._limits import Tally
 from ._model import IngestOptions
-from ._rows import FormatReader, RowBuffer, decode_error, numbered_columns, text_stream
+from ._rows import RowBuffer, TextFormatReader, decode_error, numbered_columns, text_stream
 from ._sniff import Encoding
 from ._sqllex import (
     Lexer,
@@ -75,7 +75,7 @@ class _Stop(Exception):
     pass
 
 
-class SqlReader(FormatReader):
+class SqlReader(TextFormatReader):
     format = "sql"
 
     def __init__(
@@ -86,11 +86,7 @@ class SqlReader(FormatReader):
         encoding: Encoding,
         head: str,
     ) -> None:
-        self._open = opener
-        self._path = display
-        self._options = options
-        self._codec = encoding.codec
-        self.encoding = encoding.label
+        super().__init__(opener, display, options, encoding)
         self.header = True
         self.dialect = "postgresql" if _PG_MARKERS.search(head) else "mysql"
         self._tuple = tuple_pattern(self.dialect)
