@@ -8,23 +8,28 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
+    "ByteProgress",
     "byte_progress",
     "err",
     "out",
@@ -49,25 +54,54 @@ def write_json(path: Path, payload: dict[str, Any]) -> None:
 
 
 @contextmanager
-def byte_progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar over bytes read; yields the callback ingest calls."""
+def byte_progress(description: str) -> Iterator[ByteProgress]:
+    """A Rich progress bar over bytes read; yields the callback ingest calls.
+
+    The callback also has ``stage(name)``: later stages (matching, evidence...) show as a
+    second line with their elapsed time, in the same live display.
+    """
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
+        _OnlyForBytes(DownloadColumn()),
+        _OnlyForBytes(TransferSpeedColumn()),
         TimeElapsedColumn(),
         console=err,
         transient=False,
         disable=not err.is_terminal and not os.environ.get("LEAKTRIAGE_PROGRESS"),
     )
-    task = progress.add_task(description, total=None)
-
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total or None)
-
     with progress:
-        yield update
+        yield ByteProgress(progress, progress.add_task(description, total=None, bytes=True))
+
+
+class _OnlyForBytes(ProgressColumn):
+    """A column shown for the byte-counting task only (stages have no bytes)."""
+
+    def __init__(self, inner: ProgressColumn) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def render(self, task: Task) -> RenderableType:
+        return self._inner.render(task) if task.fields.get("bytes") else Text("")
+
+
+class ByteProgress:
+    """Callable ingest progress (bytes done, bytes total), plus named stages after reading."""
+
+    def __init__(self, progress: Progress, task: TaskID) -> None:
+        self._progress = progress
+        self._task = task
+        self._stage: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total or None)
+
+    def stage(self, name: str) -> None:
+        """Show the stage now running (the previous one is done)."""
+        if self._stage is None:
+            self._stage = self._progress.add_task(name, total=None)
+        else:
+            self._progress.update(self._stage, description=name)
 
 
 # -- commands ---------------------------------------------------------------------------------

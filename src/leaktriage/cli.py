@@ -422,6 +422,7 @@ def triage(
                 overrides=overrides,
                 options=_ingest_options(progress, on_error),
                 region=region.upper(),
+                on_stage=progress.stage,
                 rules=load_tier_rules(rules_file),
                 discovered_at=discovered,
                 jurisdictions=jurisdiction,

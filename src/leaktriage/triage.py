@@ -160,7 +160,7 @@ def run_triage(
     examples = _masked_examples(ctx, path, options)
     clock_rules = load_clock_rules()
     owed = obligations(
-        exposed_fields={k: v for k, v in exposure["by_field"].items()},
+        exposed_fields=exposure["by_field"],
         customers=exposure["customers"],
         discovered_at=discovered,
         jurisdictions=list(jurisdictions) if jurisdictions else clock_rules.get("default"),
