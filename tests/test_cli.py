@@ -120,3 +120,23 @@ def test_json_is_written_atomically_or_not_at_all(tmp_path: Path) -> None:
     write_json(target, {"a": 1})
     assert json.loads(target.read_text()) == {"a": 1}
     assert [p.name for p in target.parent.iterdir()] == ["r.json"]
+
+
+def test_users_and_api_keys_through_the_cli(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    env = {"LEAKTRIAGE_PASSWORD": "a-long-enough-password"}
+    assert invoke(ws, "init").exit_code == 0
+    r = invoke(ws, "user", "add", "ana", "--role", "analyst", env=env)
+    assert r.exit_code == 0, r.output
+    assert "a-long-enough-password" not in r.output
+    r = invoke(ws, "user", "add", "bob", "--role", "root", env=env)
+    assert r.exit_code == 3
+    assert "ana" in invoke(ws, "user", "list").output
+    r = invoke(ws, "apikey", "create", "bank", "--scope", "risk:decide")
+    assert r.exit_code == 0, r.output
+    secret = r.stdout.strip().splitlines()[-1]
+    assert secret.startswith("lt_")
+    listing = invoke(ws, "apikey", "list").output
+    assert "risk:decide" in listing and secret not in listing
+    assert invoke(ws, "apikey", "revoke", "bank").exit_code == 0
+    assert "yes" in invoke(ws, "apikey", "list").output

@@ -59,12 +59,16 @@ canary_app = typer.Typer(help="Canary customers planted in copies of the data.")
 synth_app = typer.Typer(help="Synthetic operators, populations and leak scenarios.")
 exposure_app = typer.Typer(help="Exposed customers of a case: the notification list.")
 watchlist_app = typer.Typer(help="Exposed lines for the risk API.")
+user_app = typer.Typer(help="People who may log in to the service, with their roles.")
+apikey_app = typer.Typer(help="API keys of machine clients, with their scopes.")
 app.add_typer(source_app, name="source")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(canary_app, name="canary")
 app.add_typer(synth_app, name="synth")
 app.add_typer(exposure_app, name="exposure")
 app.add_typer(watchlist_app, name="watchlist")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
 
 
 class EngineName(StrEnum):
@@ -490,6 +494,103 @@ def watchlist_export(
         sys.stdout.write(text)
     else:
         out.print(f"{n:,} watched lines written to {out_file}")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, analyst or viewer.")],
+) -> None:
+    """Create a user, or reset their password and role (password from LEAKTRIAGE_PASSWORD or
+    a prompt)."""
+    password = os.environ.get("LEAKTRIAGE_PASSWORD") or typer.prompt(
+        "password", hide_input=True, confirmation_prompt=True
+    )
+
+    def body() -> None:
+        from leaktriage.api.auth import add_user
+
+        with _open_workspace() as ws:
+            add_user(ws, name, role, password)
+        out.print(f"user {name} ({role}) saved")
+
+    _run(body)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users and roles."""
+
+    def body() -> None:
+        from leaktriage.api.auth import list_users
+
+        with _open_workspace() as ws:
+            users = list_users(ws)
+        table = Table("name", "role", "created (UTC)")
+        for u in users:
+            table.add_row(u.name, u.role, u.created_at.strftime("%Y-%m-%d %H:%M"))
+        out.print(table if users else "no users yet: leaktriage user add NAME --role admin")
+
+    _run(body)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Name of the client, e.g. bank-gateway.")],
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            "--scope",
+            help="Scope granted (repeatable): cases:read, cases:write, exposure:read, "
+            "risk:decide, events:write.",
+        ),
+    ],
+) -> None:
+    """Create an API key; its secret is printed once and never stored."""
+
+    def body() -> str:
+        from leaktriage.api.auth import create_api_key
+
+        with _open_workspace() as ws:
+            return create_api_key(ws, name, scope)
+
+    secret = _run(body)
+    err.print(f"API key {name} created; store this secret now, it is not shown again:")
+    sys.stdout.write(secret + "\n")
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List API keys, their scopes and whether they are revoked."""
+
+    def body() -> None:
+        from leaktriage.api.auth import list_api_keys
+
+        with _open_workspace() as ws:
+            keys = list_api_keys(ws)
+        table = Table("name", "scopes", "created (UTC)", "revoked")
+        for k in keys:
+            table.add_row(
+                k.name, " ".join(k.scopes), k.created_at.strftime("%Y-%m-%d %H:%M"),
+                "yes" if k.revoked else "",
+            )  # fmt: skip
+        out.print(table if keys else "no API keys yet")
+
+    _run(body)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: Annotated[str, typer.Argument(help="Key to revoke.")]) -> None:
+    """Revoke an API key for good."""
+
+    def body() -> None:
+        from leaktriage.api.auth import revoke_api_key
+
+        with _open_workspace() as ws:
+            revoke_api_key(ws, name)
+        out.print(f"API key {name} revoked")
+
+    _run(body)
 
 
 @app.command()
