@@ -45,10 +45,29 @@ def _httpfs_extension_path() -> Path:
     )
 
 
+#: Share of physical memory DuckDB may use before it spills to disk.
+DEFAULT_MEMORY_SHARE = 0.6
+
+
+def _default_memory_limit() -> str:
+    configured = os.environ.get("LEAKTRIAGE_MEMORY_LIMIT")
+    if configured:
+        return configured
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return "4GB"
+    return f"{max(1, int(total * DEFAULT_MEMORY_SHARE / 2**20))}MB"
+
+
 class DuckDBEngine(Engine):
     """DuckDB in process.
 
-    ``threads`` and ``memory_limit`` default to DuckDB's own choices; ``temp_directory`` is where
+    ``threads`` defaults to DuckDB's choice (all cores). ``memory_limit`` defaults to
+    ``$LEAKTRIAGE_MEMORY_LIMIT`` or :data:`DEFAULT_MEMORY_SHARE` of physical memory, below
+    DuckDB's own 80 % so that Arrow batches and Python around the engine still fit (a 22M-row
+    leak against 30M customers peaked at 21 GiB of 24 under DuckDB's default). ``temp_directory``
+    is where
     DuckDB spills when a join or sort outgrows memory.
     """
 
@@ -64,8 +83,7 @@ class DuckDBEngine(Engine):
         config: dict[str, Any] = {"allow_unsigned_extensions": True}
         if threads:
             config["threads"] = threads
-        if memory_limit:
-            config["memory_limit"] = memory_limit
+        config["memory_limit"] = memory_limit or _default_memory_limit()
         if temp_directory:
             config["temp_directory"] = str(temp_directory)
         self._con = duckdb.connect(":memory:", config=config)
