@@ -14,7 +14,7 @@ from typing import Any
 from leaktriage.engines.base import quote_ident
 from leaktriage.evidence._context import TriageContext
 from leaktriage.match.stats import TOP_SURNAMES, dni_birth_corr
-from leaktriage.vocab import IDENTIFIER_TYPES
+from leaktriage.vocab import IDENTIFIER_TYPES, PRESENCE_ONLY_TYPES
 
 __all__ = ["compute"]
 
@@ -35,16 +35,12 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
             checksums.append(
                 {"column": col["name"], "type": col["type"], "valid_share": row[0] if row else None}
             )
-        value_col = (
-            canon
-            if col["type"] not in ("ki", "opc", "password_hash", "ip_address", "other")
-            else canon + "__present"
-        )
-        expr = (
-            f"count(*) filter (where not coalesce({quote_ident(value_col)}, false))"
-            if value_col.endswith("__present")
-            else f"count(*) filter (where {quote_ident(value_col)} is null)"
-        )
+        # Presence-only types keep a flag, not a value: missing means the flag is false.
+        if col["type"] in PRESENCE_ONLY_TYPES:
+            flag = quote_ident(canon + "__present")
+            expr = f"count(*) filter (where not coalesce({flag}, false))"
+        else:
+            expr = f"count(*) filter (where {quote_ident(canon)} is null)"
         row = e.fetch_one(f"select {expr} from leak")
         missing[col["name"]] = (int(row[0]) / n) if row else None
 
