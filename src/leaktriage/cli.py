@@ -149,11 +149,6 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(exit_code_for(exc)) from None
 
 
-def _not_yet(what: str) -> None:
-    err.print(f"error: {what} is not yet available in this version of leaktriage", markup=False)
-    raise typer.Exit(2)
-
-
 def _require_duckdb(engine: EngineName) -> None:
     if engine is not EngineName.duckdb:
         err.print("error: --engine spark is not yet available; use --engine duckdb", markup=False)
@@ -597,9 +592,71 @@ def apikey_revoke(name: Annotated[str, typer.Argument(help="Key to revoke.")]) -
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    max_upload_bytes: Annotated[
+        int, typer.Option("--max-upload-bytes", min=1, help="Largest leak upload accepted.")
+    ] = 4 * 2**30,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option("--ssl-certfile", help="TLS certificate (PEM): serve HTTPS.")
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option("--ssl-keyfile", help="TLS private key (PEM).")
+    ] = None,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Mark the session cookie Secure. Default: on, except for plain HTTP on a "
+            "loopback address (set it on behind a TLS proxy).",
+        ),
+    ] = None,
 ) -> None:
-    """Start the web UI, case API and risk API."""
-    _not_yet("serve")
+    """Start the web UI, case API and risk API (uvicorn) over the workspace.
+
+    Users and API keys are managed with 'user add' and 'apikey create' while the service is
+    stopped (it holds the workspace open)."""
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise typer.BadParameter("give both --ssl-certfile and --ssl-keyfile", param_hint="--ssl-*")
+    loopback = host in ("127.0.0.1", "::1", "localhost")
+    secure = (
+        secure_cookies if secure_cookies is not None else (ssl_certfile is not None or not loopback)
+    )
+
+    def body() -> None:
+        import uvicorn
+
+        from leaktriage.api.app import create_app
+        from leaktriage.api.service import Service, ServiceConfig
+
+        ws = _open_workspace()
+        service = Service(
+            ws,
+            ServiceConfig(
+                max_upload_bytes=max_upload_bytes,
+                secure_cookies=secure,
+                ingest_limits=(
+                    ("max_input_bytes", state.max_input_bytes),
+                    ("max_ratio", state.max_ratio),
+                ),
+            ),
+        )
+        service.start()
+        scheme = "https" if ssl_certfile else "http"
+        err.print(f"leaktriage serving {ws.path} on {scheme}://{host}:{port}", markup=False)
+        try:
+            uvicorn.run(
+                create_app(service),
+                host=host,
+                port=port,
+                log_level="info",
+                ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+                ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+                server_header=False,
+            )
+        finally:
+            service.stop()
+            ws.close()
+
+    _run(body)
 
 
 @synth_app.command("world")

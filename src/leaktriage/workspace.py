@@ -91,6 +91,16 @@ class Workspace:
         self.engine = engine
         self.keyring = Keyring(master)
         self.keyring.bind(engine)
+        self._master = master
+        self._owner = True
+
+    def for_thread(self) -> Workspace:
+        """The same workspace over another connection, for use by one other thread (the web
+        service's request workers and background triage). Closing it closes that connection
+        only; the database stays open until this workspace is closed."""
+        view = Workspace(self.path, self._master, self.engine.cursor())
+        view._owner = False
+        return view
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
@@ -158,7 +168,10 @@ class Workspace:
         return cls(path, master, engine)
 
     def close(self) -> None:
-        """Flush and close."""
+        """Flush and close (a :meth:`for_thread` view closes its connection only)."""
+        if not self._owner:
+            self.engine.close()
+            return
         self.engine.checkpoint()
         self.engine.close()
         shutil.rmtree(self.path / "tmp", ignore_errors=True)

@@ -321,6 +321,7 @@ class Decision:
     risk: float
     reasons: list[str]
     tier: str = UNLISTED
+    case: str | None = None
 
 
 class RiskDecider:
@@ -369,4 +370,4 @@ class RiskDecider:
                 decision = self.rules.recent_at_least
             reasons.append(self.rules.recent_reason)
         log.info("risk decision %s tier=%s request=%s channel=%s", decision, tier, request, channel)
-        return Decision(decision, round(risk, 4), reasons, tier)
+        return Decision(decision, round(risk, 4), reasons, tier, entry.case if entry else None)

@@ -91,6 +91,20 @@ class DuckDBEngine(Engine):
         self._con.execute("SET enable_progress_bar = false")
         self._encryption_loaded = False
         self.attached: str | None = None
+        self._owner = True
+
+    def cursor(self) -> DuckDBEngine:
+        """Another connection to the same database, for another thread.
+
+        It sees the attached workspace and the engine's tables; session variables (the token
+        keys) are its own and must be bound again. Closing it leaves this engine open.
+        """
+        twin = object.__new__(DuckDBEngine)
+        twin._con = self._con.cursor()
+        twin._encryption_loaded = self._encryption_loaded
+        twin.attached = self.attached
+        twin._owner = False
+        return twin
 
     # -- workspace ----------------------------------------------------------------------------
     def attach_encrypted(self, path: Path, key_hex: str, alias: str = "ws") -> None:

@@ -1,0 +1,118 @@
+"""A served workspace for the service tests: a small synthetic operator with its sources
+registered, users of every role, API keys of every scope, and the app in process
+(``client_for``) or served by uvicorn on a free loopback port (``live_server``)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from leaktriage.api.app import create_app
+from leaktriage.api.auth import SCOPES, add_user, create_api_key
+from leaktriage.api.service import Service, ServiceConfig
+from leaktriage.synth import generate_world
+from leaktriage.workspace import Workspace
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("admin", "analyst", "viewer")
+
+
+@dataclass
+class Served:
+    """Everything a service test needs."""
+
+    root: Path
+    world: Path
+    manifest: dict[str, Any]
+    ws: Workspace
+    service: Service
+    app: FastAPI
+    #: API key secrets: one per scope (by scope name) and "all" with every scope.
+    keys: dict[str, str]
+
+    def scenario_file(self, name: str) -> Path:
+        """The leak file of a synthetic scenario."""
+        for s in self.manifest["scenarios"]:
+            if s["name"] == name:
+                return self.world / s["file"]
+        raise KeyError(name)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("served")
+    world = root / "world"
+    manifest = generate_world(world, customers=2000, seed=17)
+    ws, _ = Workspace.init(root / "ws")
+    for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
+        for entry in entries:
+            ws.add_file(
+                kind,
+                entry["name"],
+                world / entry["file"],
+                as_of=date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None,
+            )
+    for role in ROLES:
+        add_user(ws, role, role, PASSWORD)
+    keys = {scope: create_api_key(ws, scope.replace(":", "-"), [scope]) for scope in SCOPES}
+    keys["all"] = create_api_key(ws, "all-scopes", list(SCOPES))
+    service = Service(ws, ServiceConfig(secure_cookies=False, flush_seconds=0.2))
+    service.start()
+    app = create_app(service)
+    yield Served(root, world, manifest, ws, service, app, keys)
+    service.stop()
+    ws.close()
+
+
+def client_for(served: Served, role: str | None = None) -> TestClient:
+    """An in-process client, logged in as ``role`` (a user of that name) when given."""
+    client = TestClient(served.app, base_url="http://testserver", follow_redirects=False)
+    if role is not None:
+        login(client, role)
+    return client
+
+
+def login(client: TestClient | httpx.Client, user: str, password: str = PASSWORD) -> None:
+    """Log in through the form (fetching its CSRF-free login page first)."""
+    r = client.post("/login", data={"username": user, "password": password})
+    assert r.status_code == 303, r.text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(served: Served) -> Iterator[str]:
+    """The app served by uvicorn on loopback, in a thread; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(served.app, host="127.0.0.1", port=port, log_level="info")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield base
+    server.should_exit = True
+    thread.join(10)
