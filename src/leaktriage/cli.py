@@ -537,7 +537,7 @@ def apikey_create(
         typer.Option(
             "--scope",
             help="Scope granted (repeatable): cases:read, cases:write, exposure:read, "
-            "risk:decide, events:write.",
+            "alerts:read, risk:decide, events:write.",
         ),
     ],
 ) -> None:

@@ -4,48 +4,78 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from leaktriage.api import create_app
-from leaktriage.api.risk import SimChangeEvents, Watchlist, line_token
-from leaktriage.tokens import Keyring
+from leaktriage.api.auth import SCOPES, create_api_key
+from leaktriage.api.risk import Watchlist, line_token
+from leaktriage.api.service import Service, ServiceConfig
+from leaktriage.workspace import Workspace
 
-KEYRING = Keyring(b"a" * 32)
 WATCHED = "+51987111222"  # sim_replacement
 SWAPPY = "+51987333444"  # sim_swap
+_OPEN: list[tuple[Service, Workspace]] = []
+_KEYS: dict[int, str] = {}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_services() -> Iterator[None]:
+    yield
+    while _OPEN:
+        service, ws = _OPEN.pop()
+        service.stop()
+        ws.close()
 
 
 def _app() -> Any:
+    """A service over a fresh workspace whose watchlist holds WATCHED and SWAPPY."""
+    ws, _ = Workspace.init(Path(tempfile.mkdtemp(prefix="lt-app-")) / "ws")
+    key = create_api_key(ws, "tests", list(SCOPES))
     rows = [
         {
-            "line_token": line_token(WATCHED, KEYRING),
+            "line_token": line_token(WATCHED, ws.keyring),
             "tier": "sim_replacement",
             "watch_until": date(2099, 1, 1),
             "case": "c",
         },
         {
-            "line_token": line_token(SWAPPY, KEYRING),
+            "line_token": line_token(SWAPPY, ws.keyring),
             "tier": "sim_swap",
             "watch_until": date(2099, 1, 1),
             "case": "c",
         },
     ]
-    return create_app(Watchlist.from_rows(rows), KEYRING, SimChangeEvents())
+    service = Service(ws, ServiceConfig(secure_cookies=False), watchlist=Watchlist.from_rows(rows))
+    _OPEN.append((service, ws))
+    app = create_app(service)
+    _KEYS[id(app)] = key
+    return app
+
+
+def _auth(app: Any) -> dict[str, str]:
+    return {"authorization": f"Bearer {_KEYS[id(app)]}"}
 
 
 def post(path: str, body: Any, app: Any = None) -> httpx.Response:
+    app = app or _app()
+
     async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app or _app())
+        transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             if isinstance(body, str):
                 return await client.post(
-                    path, content=body, headers={"content-type": "application/json"}
+                    path,
+                    content=body,
+                    headers={"content-type": "application/json", **_auth(app)},
                 )
-            return await client.post(path, json=body)
+            return await client.post(path, json=body, headers=_auth(app))
 
     return asyncio.run(go())
 
@@ -54,7 +84,7 @@ def posts(app: Any, calls: list[tuple[str, Any]]) -> list[httpx.Response]:
     async def go() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return [await client.post(p, json=b) for p, b in calls]
+            return [await client.post(p, json=b, headers=_auth(app)) for p, b in calls]
 
     return asyncio.run(go())
 

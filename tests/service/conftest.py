@@ -1,52 +1,23 @@
-"""A served workspace for the service tests: a small synthetic operator with its sources
-registered, users of every role, API keys of every scope, and the app in process
-(``client_for``) or served by uvicorn on a free loopback port (``live_server``)."""
+"""Fixtures of the service tests: a small synthetic operator with its sources registered,
+users of every role, API keys of every scope (``served``), and the app served by uvicorn on a
+free loopback port (``live_server``). Helpers live in ``service_helpers.py``."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
+from service_helpers import PASSWORD, ROLES, Served, free_port
 
 from leaktriage.api.app import create_app
 from leaktriage.api.auth import SCOPES, add_user, create_api_key
 from leaktriage.api.service import Service, ServiceConfig
 from leaktriage.synth import generate_world
 from leaktriage.workspace import Workspace
-
-PASSWORD = "correct horse battery staple"
-ROLES = ("admin", "analyst", "viewer")
-
-
-@dataclass
-class Served:
-    """Everything a service test needs."""
-
-    root: Path
-    world: Path
-    manifest: dict[str, Any]
-    ws: Workspace
-    service: Service
-    app: FastAPI
-    #: API key secrets: one per scope (by scope name) and "all" with every scope.
-    keys: dict[str, str]
-
-    def scenario_file(self, name: str) -> Path:
-        """The leak file of a synthetic scenario."""
-        for s in self.manifest["scenarios"]:
-            if s["name"] == name:
-                return self.world / s["file"]
-        raise KeyError(name)
 
 
 @pytest.fixture(scope="session")
@@ -73,26 +44,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield Served(root, world, manifest, ws, service, app, keys)
     service.stop()
     ws.close()
-
-
-def client_for(served: Served, role: str | None = None) -> TestClient:
-    """An in-process client, logged in as ``role`` (a user of that name) when given."""
-    client = TestClient(served.app, base_url="http://testserver", follow_redirects=False)
-    if role is not None:
-        login(client, role)
-    return client
-
-
-def login(client: TestClient | httpx.Client, user: str, password: str = PASSWORD) -> None:
-    """Log in through the form (fetching its CSRF-free login page first)."""
-    r = client.post("/login", data={"username": user, "password": password})
-    assert r.status_code == 303, r.text
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

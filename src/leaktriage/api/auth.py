@@ -41,7 +41,14 @@ log = logging.getLogger(__name__)
 #: notification lists; viewers read verdicts and reports.
 ROLES = ("admin", "analyst", "viewer")
 #: Scopes of machine clients.
-SCOPES = ("cases:read", "cases:write", "exposure:read", "risk:decide", "events:write")
+SCOPES = (
+    "cases:read",
+    "cases:write",
+    "exposure:read",
+    "alerts:read",
+    "risk:decide",
+    "events:write",
+)
 #: Shortest password accepted.
 MIN_PASSWORD = 12
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")

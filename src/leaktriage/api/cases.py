@@ -256,7 +256,7 @@ class CaseManager:
                 discovered_at=info.discovered_at.replace(tzinfo=UTC),
                 jurisdictions=info.jurisdictions or None,
             )
-            result["input"]["file"] = job.file_name
+            result["input"]["path"] = job.file_name  # the upload itself is deleted below
             self._set(
                 job.case,
                 state="done",

@@ -276,13 +276,18 @@ class Service:
             return
         next_row = e.fetch_one("select coalesce(max(id), 0) from ws.alerts", step="alerts")
         next_id = int(next_row[0]) if next_row else 0
+        has_exposure = e.table_exists("ws.case_exposure")
         for token, at, entry in hits:
             next_id += 1
-            ref = e.fetch_one(
-                "select any_value(customer_ref) from ws.case_exposure "
-                "where case_name = ? and line_tok = ?",
-                [entry.case, token],
-                step="alerts",
+            ref = (
+                e.fetch_one(
+                    "select any_value(customer_ref) from ws.case_exposure "
+                    "where case_name = ? and line_tok = ?",
+                    [entry.case, token],
+                    step="alerts",
+                )
+                if has_exposure
+                else None
             )
             e.execute(
                 "insert into ws.alerts values (?, ?, ?, ?, ?, ?, ?)",
