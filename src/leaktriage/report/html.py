@@ -31,7 +31,17 @@ from leaktriage import __version__
 from leaktriage.report import charts
 from leaktriage.report.mask import mask_value
 
-__all__ = ["render_html", "write_html"]
+__all__ = [
+    "TIER_MEANING",
+    "VERDICT_MEANING",
+    "chart_svgs",
+    "deadline_rows",
+    "render_html",
+    "snapshot_window",
+    "tier_rows",
+    "verdict_summary",
+    "write_html",
+]
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +175,35 @@ def write_html(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# -- pieces the web UI shows too (:mod:`leaktriage.api.web`) ------------------------------------
+def chart_svgs(result: dict[str, Any]) -> dict[str, Markup | None]:
+    """The report's evidence charts as inline SVG (``{}`` without the renderer); keys
+    ``hit_rates agreement snapshot tiers fields prior``, a value ``None`` when there is no
+    data for that chart."""
+    return _charts(result)
+
+
+def tier_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Exposed customers per risk tier, most severe first: ``{tier, n, meaning, colour}``."""
+    return _tiers(result)
+
+
+def deadline_rows(obligations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Obligations sorted by deadline: ``when`` (aware datetime or None), ``utc``, ``local``,
+    ``jurisdiction``, ``authority``, ``clock``, ``triggered_by``, ``basis``, ``notes``."""
+    return _deadlines(obligations)
+
+
+def verdict_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """``{label, css, meaning, confidence, reasons}`` of the triage verdict."""
+    return _verdict(result)
+
+
+def snapshot_window(snapshot: dict[str, Any]) -> str:
+    """The snapshot window as text: '13–14 Mar 2025', or 'unknown'."""
+    return _window_label(snapshot)
 
 
 def _verdict(result: dict[str, Any]) -> dict[str, Any]:
