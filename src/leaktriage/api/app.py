@@ -625,11 +625,11 @@ def create_app(service: Service) -> FastAPI:
     ) -> dict[str, Any]:
         """Upload a leak sample (any format ingest reads), streamed to disk, and queue its
         triage. Raw body or multipart field ``file``. Scope ``cases:write``."""
+        if who.session is not None and "multipart" not in request.headers.get("content-type", ""):
+            check_csrf(request, who, None)
         info = await run_in_threadpool(_case_or_404, service, name)
         if info.state in ("queued", "running"):
             raise StarletteHTTPException(409, "a sample of this case is being triaged")
-        if who.session is not None and "multipart" not in request.headers.get("content-type", ""):
-            check_csrf(request, who, None)
         received = await receive_upload(
             request,
             service.cases,
@@ -721,8 +721,8 @@ def create_app(service: Service) -> FastAPI:
         from leaktriage.exposure.export import NOTIFICATION_COLUMNS, exposure_rows, write_table
         from leaktriage.exposure.tiers import load_tier_rules
 
-        _result_or_409(service, name)
-        rows = exposure_rows(service.db(), name, load_tier_rules())
+        result = _result_or_409(service, name)
+        rows = exposure_rows(service.db(), name, load_tier_rules()) if _exposed(result) else []
         text = write_table(rows, NOTIFICATION_COLUMNS, None) or ""
         audit.record(who.name, who.kind, "exposure.export", case=name, records=len(rows))
         return Response(
