@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,7 @@ from leaktriage.api.app import create_app
 from leaktriage.api.auth import add_user
 from leaktriage.api.security import SESSION_COOKIE
 from leaktriage.api.service import Service, ServiceConfig
+from leaktriage.api.web import remaining
 from leaktriage.workspace import Workspace
 
 _names = itertools.count()
@@ -430,3 +432,20 @@ def test_no_external_url_in_pages_or_assets(served: Served, done_case: str) -> N
         assert not _CSS_URL.search(r.text), path
         scripts = re.findall(r"<script\b[^>]*>", r.text)
         assert all('src="/static/' in s for s in scripts), path
+
+
+# -- countdown text -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        pytest.param(
+            timedelta(days=2, hours=3, minutes=4, seconds=5), "2 d 03 h 04 min 05 s left", id="days"
+        ),
+        pytest.param(timedelta(hours=5, seconds=9), "5 h 00 min 09 s left", id="hours"),
+        pytest.param(timedelta(minutes=47, seconds=10), "47 min 10 s left", id="minutes"),
+        pytest.param(timedelta(hours=-3, minutes=-2), "overdue by 3 h 02 min 00 s", id="overdue"),
+    ],
+)
+def test_countdown_text(delta: timedelta, text: str) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert remaining(now + delta, now) == text

@@ -3,6 +3,7 @@
 Routes (HTML; Jinja2 templates with autoescape, from ``leaktriage/api/templates``)::
 
     GET  /login, POST /login          name and password (Argon2id), throttled; sets the session
+                                      (a request that already has a session needs its CSRF)
     POST /logout                      ends the session (CSRF)
     GET  /                            cases                                  cases:read
     GET  /cases/new, POST /cases/new  open a case and upload its sample      cases:write
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from leaktriage.api.cases import CaseInfo, UploadSink
     from leaktriage.api.service import Service
 
-__all__ = ["CSP", "error_page", "install_web"]
+__all__ = ["CSP", "error_page", "install_web", "remaining"]
 
 #: The Content Security Policy of every response: nothing but this origin, no inline script
 #: or style, no framing. The inline SVG charts use presentation attributes, not ``style``.
@@ -112,7 +113,7 @@ def _when(at: datetime | str | None) -> str:
 
 
 def remaining(deadline: datetime, now: datetime | None = None) -> str:
-    """'2 d 03 h 04 min left', '47 min 10 s left', 'overdue by 3 h 02 min' (the server's
+    """'2 d 03 h 04 min 05 s left', '47 min 10 s left', 'overdue by 3 h 02 min' (the server's
     rendering of a countdown; ``static/app.js`` writes the same shape every second)."""
     seconds = int((deadline - (now or datetime.now(UTC))).total_seconds())
     overdue = seconds < 0
@@ -121,7 +122,7 @@ def remaining(deadline: datetime, now: datetime | None = None) -> str:
     h, s = divmod(s, 3600)
     m, s = divmod(s, 60)
     if d:
-        text = f"{d} d {h:02d} h {m:02d} min"
+        text = f"{d} d {h:02d} h {m:02d} min {s:02d} s"
     elif h:
         text = f"{h} h {m:02d} min {s:02d} s"
     else:
@@ -363,8 +364,7 @@ def install_web(app: FastAPI, service: Service) -> None:
     # -- login / logout ---------------------------------------------------------------------------
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request, next: str | None = None) -> Response:  # noqa: A002
-        if current_principal(request).session is not None:
-            return RedirectResponse(_safe_next(next), status_code=303)
+        current_principal(request)  # a logged-in person may log in as someone else
         return _page(request, "login.html.j2", next=_safe_next(next), error=None)
 
     @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -373,7 +373,12 @@ def install_web(app: FastAPI, service: Service) -> None:
         username: Annotated[str, Form(max_length=256)] = "",
         password: Annotated[str, Form(max_length=1024)] = "",
         next: Annotated[str | None, Form(max_length=512)] = None,  # noqa: A002
+        csrf_token: Annotated[str | None, Form(max_length=256)] = None,
     ) -> Response:
+        who = current_principal(request)
+        if who.session is not None:
+            # replacing a live session is a state change like any other: no forged switch
+            check_csrf(request, who, csrf_token)
         origin = request.headers.get("origin")
         if (
             origin

@@ -12,7 +12,7 @@
     var d = Math.floor(s / 86400); s -= d * 86400;
     var h = Math.floor(s / 3600); s -= h * 3600;
     var m = Math.floor(s / 60); s -= m * 60;
-    var text = d ? d + " d " + pad(h) + " h " + pad(m) + " min"
+    var text = d ? d + " d " + pad(h) + " h " + pad(m) + " min " + pad(s) + " s"
       : h ? h + " h " + pad(m) + " min " + pad(s) + " s"
       : m + " min " + pad(s) + " s";
     return overdue ? "overdue by " + text : text + " left";
