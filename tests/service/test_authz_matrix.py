@@ -73,6 +73,28 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/cases/{name}/notification-list"): ("exposure:read", dict, {200}),
     ("GET", "/api/v1/alerts"): ("alerts:read", dict, {200}),
     ("GET", "/api/v1/audit"): ("audit:read", dict, {200}),
+    # the web UI (leaktriage.api.web)
+    ("GET", "/login"): ("public", dict, {200}),
+    # a failed login (a fresh name each time, so the throttle never locks)
+    ("POST", "/login"): (
+        "public",
+        lambda: {"data": {"username": _fresh(), "password": "not the password"}},
+        {401},
+    ),
+    ("GET", "/"): ("cases:read", dict, {200}),
+    ("GET", "/cases/new"): ("cases:write", dict, {200}),
+    # a bad name: authorization and CSRF are decided first, then the form re-renders (400)
+    ("POST", "/cases/new"): (
+        "cases:write",
+        lambda: {"data": {"name": "../bad"}, "files": {"file": ("x.csv", b"a,b\n1,2\n")}},
+        {400},
+    ),
+    ("GET", "/cases/{name}"): ("cases:read", dict, {200}),
+    ("GET", "/cases/{name}/progress"): ("cases:read", dict, {200}),
+    ("GET", "/alerts"): ("alerts:read", dict, {200}),
+    ("GET", "/audit"): ("audit:read", dict, {200}),
+    # sorts after every other session route of the matrix: it ends the session
+    ("POST", "/logout"): ("session", dict, {303}),
 }
 
 
