@@ -98,6 +98,8 @@ def test_analyst_triages_a_leak_and_a_viewer_gets_no_notification_list(
         assert page.locator("#verdict-label").inner_text().strip().lower() == "genuine"
         assert page.locator("#case-state").inner_text() == "done"
 
+        # readable on a laptop screen: nothing wider than the 1366 px viewport
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
         charts = page.locator("figure.chart svg")
         assert charts.count() >= 3
         for i in range(charts.count()):

@@ -163,6 +163,15 @@ def test_failed_logins_lock_the_name(fresh: Fresh) -> None:
     assert [e.outcome for e in entries].count("denied") == 5
 
 
+def test_a_failed_login_never_puts_the_typed_name_in_the_trail(served: Served) -> None:
+    typed = "juana.quispe@example.pe"
+    r = client_for(served).post("/login", data={"username": typed, "password": "x" * 12})
+    assert r.status_code == 401 and typed not in r.text
+    entries, _ = served.service.audit.entries(limit=5000, action="login.failed")
+    assert entries and all(e.actor != typed for e in entries)
+    assert any(e.actor == "(unknown user)" for e in entries)
+
+
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
