@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+import log_watch
 from leaktriage.api import create_app
 from leaktriage.api.auth import SCOPES, create_api_key
 from leaktriage.api.risk import Watchlist, line_token
@@ -22,6 +23,7 @@ from leaktriage.workspace import Workspace
 WATCHED = "+51987111222"  # sim_replacement
 SWAPPY = "+51987333444"  # sim_swap
 _OPEN: list[tuple[Service, Workspace]] = []
+log_watch.plant([WATCHED, SWAPPY, "+51987654321", "987 654 321"])
 _KEYS: dict[int, str] = {}
 
 

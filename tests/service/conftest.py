@@ -13,6 +13,7 @@ import httpx
 import pytest
 from service_helpers import PASSWORD, ROLES, Served, free_port
 
+import log_watch
 from leaktriage.api.app import create_app
 from leaktriage.api.auth import SCOPES, add_user, create_api_key
 from leaktriage.api.service import Service, ServiceConfig
@@ -25,6 +26,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("served")
     world = root / "world"
     manifest = generate_world(world, customers=2000, seed=17)
+    log_watch.plant_world(world, manifest)
     ws, _ = Workspace.init(root / "ws")
     for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
         for entry in entries:
@@ -52,7 +54,10 @@ def live_server(served: Served) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    config = uvicorn.Config(served.app, host="127.0.0.1", port=port, log_level="info")
+    # log_config=None: keep the test run's handlers (uvicorn's own config would replace them)
+    config = uvicorn.Config(
+        served.app, host="127.0.0.1", port=port, log_level="info", log_config=None
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

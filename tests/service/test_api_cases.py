@@ -132,7 +132,7 @@ def test_missing_and_unready(served: Served) -> None:
     r = client.post(
         "/api/v1/cases", json={"name": "x", "jurisdictions": ["XX"]}, headers=_key(served)
     )
-    assert r.status_code == 400 and "unknown jurisdiction" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "jurisdictions", 0]
 
 
 def test_multipart_upload_of_an_archive(served: Served) -> None:

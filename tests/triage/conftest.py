@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import log_watch
 from leaktriage.synth import generate_world
 from leaktriage.workspace import Workspace
 
@@ -23,6 +24,7 @@ def world(
     customers, seed = request.param
     root = tmp_path_factory.mktemp(f"world-{customers}-{seed}")
     manifest = generate_world(root / "world", customers=customers, seed=seed)
+    log_watch.plant_world(root / "world", manifest)
     ws, _ = Workspace.init(root / "ws")
     for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
         for entry in entries:

@@ -36,7 +36,7 @@ Errors are mapped to HTTP statuses in one place (:func:`_install_error_handlers`
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -255,7 +255,7 @@ def current_principal(request: Request) -> Principal:
     request must carry its CSRF token and must not come from another origin."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     service: Service = request.app.state.service
     secret = _bearer(request)
     principal = ANONYMOUS
@@ -322,13 +322,29 @@ def _key_with(request: Request, scope: str) -> Principal:
 
 
 # -- case models ----------------------------------------------------------------------------------
+def _jurisdiction_enum() -> Any:
+    from enum import Enum
+
+    from leaktriage.exposure.clocks import load_rules
+
+    codes = sorted(load_rules()["jurisdictions"])
+    return Enum("Jurisdiction", {c.replace("-", "_"): c for c in codes}, type=str)
+
+
+if TYPE_CHECKING:
+    from enum import StrEnum as Jurisdiction
+else:
+    #: Jurisdictions of the packaged clock rules (``exposure/rules/jurisdictions.toml``).
+    Jurisdiction = _jurisdiction_enum()
+
+
 class CaseCreate(BaseModel):
     """Open a case."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     claimed_records: int | None = Field(default=None, ge=0, le=10**12)
     region: str = Field(default="PE", pattern=r"^[A-Za-z]{2}$")
-    jurisdictions: list[str] = Field(default_factory=list, max_length=16)
+    jurisdictions: list[Jurisdiction] = Field(default_factory=list, max_length=16)
     discovered_at: datetime | None = Field(
         default=None, description="ISO 8601 with offset; starts the clocks (default: now)"
     )
@@ -552,12 +568,15 @@ def create_app(service: Service) -> FastAPI:
         "/api/v1/cases",
         status_code=201,
         response_model=CaseStatus,
-        responses={**_AUTH_ERRORS, 409: {"description": "A case of that name exists"}},
+        responses={
+            **_AUTH_ERRORS,
+            400: {"description": "discovered_at without a time zone"},
+            409: {"description": "A case of that name exists"},
+        },
         tags=["cases"],
     )
     def create_case(body: CaseCreate, who: CasesWrite) -> dict[str, Any]:
         """Open a case. Scope ``cases:write``."""
-        _check_jurisdictions(body.jurisdictions)
         if body.discovered_at is not None and body.discovered_at.tzinfo is None:
             raise InputError("discovered_at must carry a time zone offset")
         if service.cases.get(body.name) is not None:
@@ -567,7 +586,7 @@ def create_app(service: Service) -> FastAPI:
             who.name,
             claimed_records=body.claimed_records,
             region=body.region,
-            jurisdictions=body.jurisdictions,
+            jurisdictions=[j.value for j in body.jurisdictions],
             discovered_at=body.discovered_at,
         )
         audit.record(who.name, who.kind, "case.create", case=body.name)
@@ -589,6 +608,7 @@ def create_app(service: Service) -> FastAPI:
         response_model=CaseStatus,
         responses={
             **_AUTH_ERRORS,
+            400: {"description": "Empty upload, or a malformed multipart body"},
             404: {"description": "No such case"},
             409: {"description": "A sample of this case is being triaged"},
             413: {"description": "Larger than the upload limit"},
@@ -765,12 +785,3 @@ def _csrf_ok(request: Request, who: Principal, fields: dict[str, str]) -> bool:
     except Forbidden:
         return False
     return True
-
-
-def _check_jurisdictions(codes: list[str]) -> None:
-    from leaktriage.exposure.clocks import load_rules
-
-    known = set(load_rules()["jurisdictions"])
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise InputError(f"unknown jurisdiction; known: {', '.join(sorted(known))}")

@@ -354,7 +354,9 @@ class CaseManager:
         return out
 
     def _info(self, row: tuple[Any, ...]) -> CaseInfo:
-        info = CaseInfo(*row[:3], row[3], row[4], list(row[5] or []), *row[6:])
+        values = list(row)
+        values[5] = list(values[5] or [])
+        info = CaseInfo(*values)
         live = self._progress.get(info.name)
         if live is not None and info.state == "running":
             info.progress = live

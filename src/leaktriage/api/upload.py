@@ -135,9 +135,9 @@ async def receive_upload(
     except _Forbidden:
         raise PermissionError("CSRF token missing or wrong") from None
     except BaseException:
-        sink = state["sink"]
-        if isinstance(sink, UploadSink):
-            sink.abort()
+        partial = state["sink"]
+        if isinstance(partial, UploadSink):
+            partial.abort()
         if received.upload is not None:
             received.upload.abort()
         raise
