@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table  # noqa: E402
 from leaktriage.api.app import RiskRequest  # noqa: E402
 
-BENCH_KEY = b"leaktriage-bench-key-0123456789ab"
+BENCH_KEY = b"leaktriage-bench-key-0123456789abcdef"
 RISK_PATH = "/api/v1/risk/sim-change"
 BARE_PATH = "/bench/bare"
 BARE_BODY_PATH = "/bench/bare-body"
@@ -49,27 +49,32 @@ def serve(port: int, lines: int) -> None:
     import uvicorn
 
     from leaktriage.api import create_app
+    from leaktriage.api.auth import create_api_key
     from leaktriage.api.risk import Watchlist
-    from leaktriage.engines import create_engine
-    from leaktriage.tokens import Keyring, token_sql
+    from leaktriage.api.service import Service, ServiceConfig
+    from leaktriage.tokens import token_sql
+    from leaktriage.workspace import Workspace
 
-    keyring = Keyring(BENCH_KEY)
     started = time.perf_counter()
-    engine = create_engine("duckdb")
-    keyring.bind(engine)
+    ws, _ = Workspace.init(
+        Path(tempfile.mkdtemp(prefix="lt-bench-risk-")) / "ws", env_key=BENCH_KEY.decode()
+    )
+    api_key = create_api_key(ws, "bench", ["risk:decide"])
     # even-numbered lines are watched; odd ones are not (asked for by the load generator)
     number_sql = "'+519' || lpad((2 * i)::varchar, 8, '0')"
-    table = engine.fetch_arrow(
+    table = ws.engine.fetch_arrow(
         f"select {token_sql(number_sql, 'msisdn')} as t from range(?) r(i)", [lines]
     )
     tokens = table.column("t").to_pylist()
-    engine.close()
     token_s = time.perf_counter() - started
     watchlist = Watchlist.from_columns(tokens, "sim_swap", date(2099, 1, 1), "bench")
     del tokens, table
     assert len(watchlist) == lines
     build_s = time.perf_counter() - started
-    app = create_app(watchlist, keyring)
+    # The whole service: API-key check, decision, audit entry per decision (flushed each second).
+    service = Service(ws, ServiceConfig(), watchlist=watchlist)
+    service.start()
+    app = create_app(service)
 
     @app.post(BARE_PATH)
     async def bare() -> dict[str, Any]:
@@ -80,15 +85,30 @@ def serve(port: int, lines: int) -> None:
         return {"decision": "allow", "risk": 0.05, "reasons": ["constant"]}
 
     sys.stderr.write(
-        json.dumps({"lines": lines, "token_seconds": token_s, "build_seconds": build_s}) + "\n"
+        json.dumps(
+            {"lines": lines, "token_seconds": token_s, "build_seconds": build_s, "key": api_key}
+        )
+        + "\n"
     )
     sys.stderr.flush()
-    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, log_level="warning", access_log=False)
+    try:
+        uvicorn.run(
+            app, host="127.0.0.1", port=port, workers=1, log_level="warning", access_log=False
+        )
+    finally:
+        service.stop()
+        ws.close()
 
 
 # -- load process -------------------------------------------------------------------------------
 async def _drive(
-    base: str, path: str, seconds: float, connections: int, lines: int, client_kind: str
+    base: str,
+    path: str,
+    seconds: float,
+    connections: int,
+    lines: int,
+    client_kind: str,
+    api_key: str,
 ) -> Any:
     import random
 
@@ -106,7 +126,7 @@ async def _drive(
         for _ in range(5000)
     ]
     if client_kind == "raw":
-        return await _drive_raw(base, path, seconds, connections, bodies)
+        return await _drive_raw(base, path, seconds, connections, bodies, api_key)
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -115,7 +135,7 @@ async def _drive(
         async def worker(offset: int, deadline: float, record: bool) -> None:
             nonlocal errors
             i = offset
-            headers = {"content-type": "application/json"}
+            headers = {"content-type": "application/json", "authorization": f"Bearer {api_key}"}
             while time.perf_counter() < deadline:
                 t0 = time.perf_counter()
                 r = await client.post(path, content=bodies[i % len(bodies)], headers=headers)
@@ -135,7 +155,7 @@ async def _drive(
 
 
 async def _drive_raw(
-    base: str, path: str, seconds: float, connections: int, bodies: list[bytes]
+    base: str, path: str, seconds: float, connections: int, bodies: list[bytes], api_key: str
 ) -> Any:
     """A minimal HTTP/1.1 keep-alive client on asyncio streams: cheap enough per request that
     the load process is not the bottleneck on a 2-core machine (httpx costs ~1 ms of CPU)."""
@@ -143,7 +163,7 @@ async def _drive_raw(
     requests = [
         (
             f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(b)}\r\n\r\n"
+            f"Authorization: Bearer {api_key}\r\nContent-Length: {len(b)}\r\n\r\n"
         ).encode()
         + b
         for b in bodies
@@ -192,9 +212,15 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, A
 
 
 def load(
-    base: str, path: str, seconds: float, connections: int, lines: int, client_kind: str
+    base: str,
+    path: str,
+    seconds: float,
+    connections: int,
+    lines: int,
+    client_kind: str,
+    api_key: str,
 ) -> None:
-    result = asyncio.run(_drive(base, path, seconds, connections, lines, client_kind))
+    result = asyncio.run(_drive(base, path, seconds, connections, lines, client_kind, api_key))
     print(json.dumps(result))
 
 
@@ -213,7 +239,7 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float) -> Non
         if proc.poll() is not None:
             raise SystemExit(f"server exited with code {proc.returncode}")
         try:
-            if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -234,12 +260,21 @@ def main() -> None:
     )
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--load", nargs=2, metavar=("BASE", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--api-key", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
         serve(args.serve, args.lines)
         return
     if args.load:
-        load(args.load[0], args.load[1], args.seconds, args.connections, args.lines, args.client)
+        load(
+            args.load[0],
+            args.load[1],
+            args.seconds,
+            args.connections,
+            args.lines,
+            args.client,
+            args.api_key,
+        )
         return
 
     port = _free_port()
@@ -254,7 +289,9 @@ def main() -> None:
         _wait_ready(base, server, timeout=600)
         ready_s = time.perf_counter() - t0
         rss = _rss_mib(server.pid)
-        hits = _sanity(base)
+        errlog.seek(0)
+        api_key = json.loads(errlog.read().decode().strip().splitlines()[0])["key"]
+        hits = _sanity(base, api_key)
         rows = []
         endpoints = (
             ("risk decision", RISK_PATH),
@@ -277,6 +314,8 @@ def main() -> None:
                     str(args.lines),
                     "--client",
                     args.client,
+                    "--api-key",
+                    api_key,
                 ],
                 capture_output=True,
                 text=True,
@@ -305,14 +344,20 @@ def main() -> None:
     )
 
 
-def _sanity(base: str) -> str:
+def _sanity(base: str, api_key: str) -> str:
     """A watched (even) and an unwatched (odd) line must get different tiers' decisions."""
     import httpx
 
     got = []
     for i in (0, 1):
         body = {"msisdn": _number(i), "request": "port_out", "channel": "online"}
-        got.append(httpx.post(base + RISK_PATH, json=body, timeout=10).json()["decision"])
+        r = httpx.post(
+            base + RISK_PATH,
+            json=body,
+            timeout=10,
+            headers={"authorization": f"Bearer {api_key}"},
+        )
+        got.append(r.json()["decision"])
     if got != ["deny", "allow"]:
         raise SystemExit(f"watchlist lookups are wrong: {got}")
     return "watched line denied, unwatched allowed"
