@@ -60,7 +60,6 @@ def test_missing_workspace_exits_4(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(["serve"], id="serve"),
         pytest.param(["source", "add", "x.csv", "--name", "x", "--engine", "spark"], id="spark"),
     ],
 )

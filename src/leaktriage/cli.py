@@ -641,7 +641,11 @@ def serve(
         )
         service.start()
         scheme = "https" if ssl_certfile else "http"
-        err.print(f"leaktriage serving {ws.path} on {scheme}://{host}:{port}", markup=False)
+        err.print(
+            f"leaktriage serving {ws.path} on {scheme}://{host}:{port}",
+            markup=False,
+            soft_wrap=True,
+        )
         try:
             uvicorn.run(
                 create_app(service),
