@@ -91,6 +91,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/cases/{name}"): ("cases:read", dict, {200}),
     ("GET", "/cases/{name}/progress"): ("cases:read", dict, {200}),
+    # a form without a file: authorization and CSRF first, then the page says what is missing
+    ("POST", "/cases/{name}/sample"): (
+        "cases:write",
+        lambda: {"files": {"note": (None, "x")}},
+        {400},
+    ),
     ("GET", "/alerts"): ("alerts:read", dict, {200}),
     ("GET", "/audit"): ("audit:read", dict, {200}),
     # sorts after every other session route of the matrix: it ends the session

@@ -458,3 +458,31 @@ def test_no_external_url_in_pages_or_assets(served: Served, done_case: str) -> N
 def test_countdown_text(delta: timedelta, text: str) -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert remaining(now + delta, now) == text
+
+
+def test_another_sample_from_the_case_page(served: Served) -> None:
+    """An analyst adds a second sample to a triaged case from its page; it is triaged again
+    and the case counts two samples (capture-recapture needs them)."""
+    client = client_for(served, "analyst")
+    name = "web-second-sample"
+    auth = {"authorization": f"Bearer {served.keys['all']}"}
+    api = TestClient(served.app)
+    assert api.post("/api/v1/cases", json={"name": name}, headers=auth).status_code == 201
+    page = client.get(f"/cases/{name}")
+    assert 'id="add-sample"' in page.text and "Upload the leak sample" in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    for scenario in ("genuine_crm", "mixed"):
+        path = served.scenario_file(scenario)
+        r = client.post(
+            f"/cases/{name}/sample",
+            files={"csrf_token": (None, csrf.group(1)), "file": (path.name, path.read_bytes())},
+        )
+        assert r.status_code == 303 and r.headers["location"] == f"/cases/{name}"
+        assert served.service.cases.wait_idle(120)
+    status = api.get(f"/api/v1/cases/{name}", headers=auth).json()
+    assert status["state"] == "done" and status["samples"] == 2
+    result = api.get(f"/api/v1/cases/{name}/result", headers=auth).json()
+    assert result["claims"]["estimated_records"] is not None
+    viewer = client_for(served, "viewer").get(f"/cases/{name}")
+    assert 'id="add-sample"' not in viewer.text

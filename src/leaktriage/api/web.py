@@ -311,6 +311,56 @@ def install_web(app: FastAPI, service: Service) -> None:
                 audit.record(who.name, who.kind, "case.view", case=name, records=view["exposed"])
         return _page(request, "case.html.j2", case=info, r=view, active=info.state in _ACTIVE)
 
+    @app.post("/cases/{name}/sample", response_class=HTMLResponse, include_in_schema=False)
+    async def add_sample(request: Request, name: str, who: CasesWrite) -> Response:
+        """Another sample of an existing case (or its first, for one opened by the API): the
+        case's samples together give the capture-recapture estimate of the leak's size."""
+        from leaktriage.api.upload import receive_upload
+
+        info = await run_in_threadpool(case_or_404, name)
+
+        def again(status: int, error: str) -> HTMLResponse:
+            return _page(
+                request,
+                "case.html.j2",
+                status=status,
+                case=info,
+                r=None,
+                active=False,
+                sample_error=error,
+            )
+
+        if info.state in _ACTIVE:
+            return again(409, "A sample of this case is being triaged: wait for it to finish.")
+
+        def before_file(fields: dict[str, str]) -> bool:
+            try:
+                check_csrf(request, who, fields.get("csrf_token"))
+            except Exception:  # noqa: BLE001 - Forbidden, as a refusal
+                return False
+            return True
+
+        try:
+            received = await receive_upload(request, service.cases, before_file=before_file)
+        except PermissionError:
+            return error_page(request, 403, "CSRF token missing or wrong: reload the form.")
+        except UploadTooLarge:
+            limit = service.config.max_upload_bytes
+            return again(413, f"The file is larger than the limit of {limit:,} bytes.")
+        except LeakTriageError:
+            return again(400, "Choose a non-empty file to upload.")
+        try:
+            check_csrf(request, who, received.fields.get("csrf_token"))
+        except BaseException:
+            if received.upload is not None:
+                received.upload.abort()
+            raise
+        if received.upload is None:
+            return again(400, "Choose a file to upload.")
+        await run_in_threadpool(service.cases.enqueue, name, received.upload)
+        audit.record(who.name, who.kind, "case.upload", case=name)
+        return RedirectResponse(f"/cases/{name}", status_code=303)
+
     @app.get("/cases/{name}/progress", response_class=HTMLResponse, include_in_schema=False)
     def case_progress(request: Request, name: str, who: CasesRead) -> HTMLResponse:
         info = case_or_404(name)
