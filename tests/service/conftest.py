@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
 
 import httpx
 import pytest
@@ -19,6 +18,7 @@ from leaktriage.api.auth import SCOPES, add_user, create_api_key
 from leaktriage.api.service import Service, ServiceConfig
 from leaktriage.synth import generate_world
 from leaktriage.workspace import Workspace
+from synthetic import register_world
 
 
 @pytest.fixture(scope="session")
@@ -28,14 +28,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     manifest = generate_world(world, customers=2000, seed=17)
     log_watch.plant_world(world, manifest)
     ws, _ = Workspace.init(root / "ws")
-    for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
-        for entry in entries:
-            ws.add_file(
-                kind,
-                entry["name"],
-                world / entry["file"],
-                as_of=date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None,
-            )
+    register_world(ws, world, manifest)
     for role in ROLES:
         add_user(ws, role, role, PASSWORD)
     keys = {scope: create_api_key(ws, scope.replace(":", "-"), [scope]) for scope in SCOPES}

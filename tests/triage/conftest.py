@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 import log_watch
 from leaktriage.synth import generate_world
 from leaktriage.workspace import Workspace
+from synthetic import register_world
 
 WORLDS = [pytest.param((3000, 11), id="3k-seed11"), pytest.param((8000, 23), id="8k-seed23")]
 
@@ -26,13 +26,6 @@ def world(
     manifest = generate_world(root / "world", customers=customers, seed=seed)
     log_watch.plant_world(root / "world", manifest)
     ws, _ = Workspace.init(root / "ws")
-    for kind, entries in (("source", manifest["sources"]), ("corpus", manifest["corpora"])):
-        for entry in entries:
-            ws.add_file(
-                kind,
-                entry["name"],
-                root / "world" / entry["file"],
-                as_of=date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None,
-            )
+    register_world(ws, root / "world", manifest)
     yield root / "world", manifest, ws
     ws.close()
