@@ -134,3 +134,26 @@ def test_bad_names_are_refused(name: str) -> None:
 
     with pytest.raises(InputError):
         Workspace.check_name(name)
+
+
+def test_open_adds_columns_of_later_versions(tmp_path: Path) -> None:
+    """A workspace whose case exposure predates the confidence column opens and gains it."""
+    ws, _ = Workspace.init(tmp_path / "ws")
+    ws.engine.execute(
+        "create table ws.case_exposure (case_name varchar, sample varchar, customer_key varchar, "
+        "customer_ref varchar, source varchar, tier varchar, remediation varchar, "
+        "channel varchar, fields varchar[], line_tok varchar, records bigint, stored_at timestamp)"
+    )
+    ws.close()
+    again = Workspace.open(tmp_path / "ws")
+    try:
+        columns = [
+            r[0]
+            for r in again.engine.fetch_rows(
+                "select column_name from information_schema.columns "
+                "where table_name = 'case_exposure'"
+            )
+        ]
+        assert "confidence" in columns
+    finally:
+        again.close()

@@ -151,7 +151,16 @@ class Workspace:
         if not row or row[0] != SCHEMA_VERSION:
             ws.close()
             raise WorkspaceError(f"{path}: workspace schema version is not {SCHEMA_VERSION}")
+        ws._upgrade()
         return ws
+
+    def _upgrade(self) -> None:
+        """Columns added since schema version 1 was first written (additive only)."""
+        if self.engine.table_exists("ws.case_exposure"):
+            self.engine.execute(
+                "alter table ws.case_exposure add column if not exists confidence double",
+                step="upgrade",
+            )
 
     @classmethod
     def _connect(cls, path: Path, master: bytes) -> Workspace:

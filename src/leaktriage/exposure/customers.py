@@ -169,7 +169,8 @@ def store(ctx: TriageContext, case: str, sample: str) -> None:
     )
     e.execute("delete from ws.case_exposure where case_name = ? and sample = ?", [case, sample])
     e.execute(
-        """insert into ws.case_exposure
+        """insert into ws.case_exposure (case_name, sample, customer_key, customer_ref, source,
+             tier, remediation, channel, fields, line_tok, records, confidence, stored_at)
            select ?, ?, customer_key, customer_ref, source, tier, remediation, channel, fields,
                   line_tok, records, confidence, now()::timestamp from exposed_customers""",
         [case, sample],
