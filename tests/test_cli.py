@@ -57,13 +57,7 @@ def test_missing_workspace_exits_4(tmp_path: Path) -> None:
     assert result.exit_code == 4
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        pytest.param(["serve"], id="serve"),
-        pytest.param(["source", "add", "x.csv", "--name", "x", "--engine", "spark"], id="spark"),
-    ],
-)
+@pytest.mark.parametrize("args", [pytest.param(["serve"], id="serve")])
 def test_not_yet_available_exits_2(tmp_path: Path, args: list[str]) -> None:
     result = invoke(tmp_path / "ws", *args)
     assert result.exit_code == 2

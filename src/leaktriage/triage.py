@@ -118,6 +118,7 @@ def run_triage(
         match_exact(data, leak, indexed)
         for table in HANDED_BACK:
             transfer(data, table, e, table)
+        for table in HANDED_BACK:
             data.execute(f"drop table if exists {table}")
     ctx = TriageContext(
         engine=e,

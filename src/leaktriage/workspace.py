@@ -116,6 +116,8 @@ class Workspace:
         self.keyring = Keyring(master)
         self.keyring.bind(engine)
         self._index_key = derive_key(master, INDEX_KEY_PURPOSE)
+        # index tables already read by an engine: (engine id, table) → stamp
+        self._index_read: dict[tuple[int, str], dict[str, Any]] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
@@ -375,6 +377,9 @@ class Workspace:
         path = self.index_path(info)
         stamp_file = path.with_name(path.name + ".json")
         stamp = {"added_at": info.added_at.isoformat(), "rows": info.rows}
+        view = f"lt_index__{path.name}"
+        if self._index_read.get((id(engine), view)) == stamp:
+            return view
         engine.set_variable(INDEX_KEY_VARIABLE, self._index_key)
         fresh = (
             stamp_file.exists() and path.exists() and json.loads(stamp_file.read_text()) == stamp
@@ -395,10 +400,8 @@ class Workspace:
                 engine.execute(f"drop table if exists {_INDEX_OUT}")
             stamp_file.write_text(json.dumps(stamp))
             log.info("exported the %s index of %s %s", engine.dialect.name, info.kind, info.name)
-        view = f"lt_index__{path.name}"
-        engine.read_parquet(
-            view, path, decrypt=INDEX_ENCRYPTED, key_variable=INDEX_KEY_VARIABLE
-        )
+        engine.read_parquet(view, path, decrypt=INDEX_ENCRYPTED, key_variable=INDEX_KEY_VARIABLE)
+        self._index_read[(id(engine), view)] = stamp
         return view
 
     def get(self, kind: str, name: str) -> SourceInfo:

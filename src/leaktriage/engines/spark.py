@@ -289,8 +289,10 @@ class SparkEngine(Engine):
 
     # -- tables ---------------------------------------------------------------------------------
     def _store(self, name: str, df: DataFrame) -> None:
-        df = df.persist(StorageLevel.MEMORY_AND_DISK)
-        df.count()  # materialize now: later statements read the cache, not the lineage
+        """Register ``df`` as the table ``name``, computed now and kept (memory and disk) with
+        its lineage cut: later statements plan against a leaf, not against the (large)
+        expressions that made it, and what it was computed from can be released."""
+        df = df.localCheckpoint(eager=True)
         self._drop(name)
         df.createOrReplaceTempView(name)
         self._tables[name] = df
@@ -298,7 +300,7 @@ class SparkEngine(Engine):
     def _drop(self, name: str) -> None:
         old = self._tables.pop(name, None)
         if old is not None:
-            old.unpersist()
+            old.unpersist()  # a local checkpoint's blocks
         self.spark.catalog.dropTempView(name)
 
     def _empty(self, schema: exp.Schema) -> DataFrame:
@@ -362,12 +364,15 @@ class SparkEngine(Engine):
         try:
             for chunk in _chunks(batches, STREAM_CHUNK_ROWS):
                 self.spark.createDataFrame(chunk).createOrReplaceTempView(name)
-                part = self.spark.sql(query).persist(StorageLevel.MEMORY_AND_DISK)
-                part.count()
-                parts.append(part)
+                parts.append(self.spark.sql(query).localCheckpoint(eager=True))
             if not parts:
                 self.spark.createDataFrame(schema.empty_table()).createOrReplaceTempView(name)
                 parts.append(self.spark.sql(query))
+            if len(parts) == 1:
+                self._drop(target)
+                parts[0].createOrReplaceTempView(target)
+                self._tables[target] = parts.pop()
+                return
             whole = parts[0]
             for part in parts[1:]:
                 whole = whole.unionByName(part)
