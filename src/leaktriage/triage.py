@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any

@@ -32,7 +32,9 @@ def test_matches_duckdb(engine: Engine, seed: int) -> None:
     engine.execute("create table p (i int, a varchar, b varchar)")
     for i, (a, b) in enumerate(pairs):
         engine.execute("insert into p values (?, ?, ?)", [i, a, b])
-    duck = [r[0] for r in engine.fetch_rows("select jaro_winkler_similarity(a, b) from p order by i")]
+    duck = [
+        r[0] for r in engine.fetch_rows("select jaro_winkler_similarity(a, b) from p order by i")
+    ]
     ours = jaro_winkler([p[0] for p in pairs], [p[1] for p in pairs])
     assert ours == duck
 

@@ -68,7 +68,9 @@ def test_tokens_are_byte_identical_to_duckdb(spark: SparkEngine) -> None:
         got = {}
         for name, engine in (("duckdb", duck), ("spark", spark)):
             keyring.bind(engine)
-            engine.load_arrow("tok_in", pa.RecordBatchReader.from_batches(table.schema, table.to_batches()))
+            engine.load_arrow(
+                "tok_in", pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+            )
             rows = engine.fetch_rows(
                 f"select v, {token_sql('v', 'msisdn')}, {token_sql('v', 'email')} from tok_in"
             )

@@ -38,7 +38,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import sqlglot
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.functions import pandas_udf
 from sqlglot import exp
@@ -133,7 +132,11 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
                         ],
                     )
                 )
-            return parsed[0] if len(parsed) == 1 else exp.Coalesce(this=parsed[0], expressions=parsed[1:])
+            return (
+                parsed[0]
+                if len(parsed) == 1
+                else exp.Coalesce(this=parsed[0], expressions=parsed[1:])
+            )
     if isinstance(node, exp.RegexpFullMatch):
         pattern = node.expression
         if not isinstance(pattern, exp.Literal):
@@ -307,7 +310,9 @@ class SparkEngine(Engine):
         cols = []
         for coldef in schema.expressions:
             kind = coldef.args.get("kind")
-            cols.append(f"CAST(NULL AS {kind.sql('spark') if kind else 'STRING'}) AS `{coldef.name}`")
+            cols.append(
+                f"CAST(NULL AS {kind.sql('spark') if kind else 'STRING'}) AS `{coldef.name}`"
+            )
         return self.spark.sql(f"SELECT {', '.join(cols)} WHERE 1 = 0")
 
     @staticmethod
