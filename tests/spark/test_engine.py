@@ -165,3 +165,41 @@ def test_source_add_on_spark_registers_the_same_table(
         assert other.index_path(info).exists()  # exported for the next Spark triage
     finally:
         other.close()
+
+
+def test_dropped_tables_free_their_blocks(spark: SparkEngine) -> None:
+    before = set(spark._persistent_rdds())
+    for _ in range(3):  # replaced twice, then dropped
+        spark.execute("create or replace temp table lt_blocks as select 1 as x union all select 2")
+    assert spark.count("lt_blocks") == 2
+    spark.execute("drop table if exists lt_blocks")
+    assert set(spark._persistent_rdds()) <= before
+
+
+@pytest.mark.parametrize("sql", ["select * from lt_big", "select x, x * 2 as y from lt_big"])
+def test_large_results_stream_in_chunks(
+    spark: SparkEngine, monkeypatch: pytest.MonkeyPatch, sql: str
+) -> None:
+    import leaktriage.engines.spark as spark_module
+
+    eight = spark.spark.range(0, 5000, numPartitions=8).withColumnRenamed("id", "x")
+    DataFrame = type(eight)  # pyspark's classic DataFrame class
+    spark._store("lt_big", eight)
+    monkeypatch.setattr(spark_module, "FETCH_CHUNK_ROWS", 1000)
+    fetches: list[int] = []
+    to_arrow = DataFrame.toArrow
+
+    def counting(self: Any) -> pa.Table:
+        got = to_arrow(self)
+        fetches.append(got.num_rows)
+        return got
+
+    monkeypatch.setattr(DataFrame, "toArrow", counting)
+    before = set(spark._persistent_rdds())
+    batches = list(spark.stream_arrow(sql, batch_rows=300))
+    assert len(fetches) == 8 and max(fetches) <= 1000  # one partition (625 rows) per fetch
+    assert all(b.num_rows <= 300 for b in batches)
+    got = sorted(v for b in batches for v in b.column(0).to_pylist())
+    assert got == list(range(5000))
+    assert set(spark._persistent_rdds()) <= before  # a checkpointed query is freed after
+    spark.execute("drop table if exists lt_big")

@@ -58,6 +58,9 @@ SPARK_DIALECT = Dialect(name="spark", supports_lambdas=True, param_style=":name"
 #: Rows of the input handed to Spark per ``createDataFrame`` call while a file streams in.
 STREAM_CHUNK_ROWS = 500_000
 
+#: Rows brought to the driver per fetch when a large result streams out of Spark.
+FETCH_CHUNK_ROWS = 500_000
+
 #: Session settings every leaktriage Spark session gets (runtime-settable ones).
 SESSION_CONF: dict[str, str] = {
     # DuckDB semantics: a failed cast is NULL in a TRY_CAST, dates in UTC.
@@ -69,6 +72,7 @@ SESSION_CONF: dict[str, str] = {
 #: Settings fixed when the JVM starts (local mode), overridable by the caller.
 STARTUP_CONF: dict[str, str] = {
     "spark.io.encryption.enabled": "true",
+    "spark.driver.maxResultSize": "2g",
     "spark.ui.showConsoleProgress": "false",
 }
 
@@ -232,6 +236,9 @@ class SparkEngine(Engine):
         local_dir: str | os.PathLike[str] | None = None,
         app_name: str = "leaktriage",
     ) -> None:
+        # A session already running in this process (a test's, a notebook's) is used, not owned:
+        # closing this engine then leaves it running.
+        session = session or SparkSession.getActiveSession()
         self._owns_session = session is None
         if session is None:
             session = self._build(master, remote, conf or {}, local_dir, app_name)
@@ -239,6 +246,7 @@ class SparkEngine(Engine):
         for key, value in SESSION_CONF.items():
             self.spark.conf.set(key, value)
         self._tables: dict[str, DataFrame] = {}
+        self._blocks: dict[str, list[int]] = {}  # table → ids of its checkpointed RDDs
         self._register_udfs()
 
     @staticmethod
@@ -295,15 +303,38 @@ class SparkEngine(Engine):
         """Register ``df`` as the table ``name``, computed now and kept (memory and disk) with
         its lineage cut: later statements plan against a leaf, not against the (large)
         expressions that made it, and what it was computed from can be released."""
-        df = df.localCheckpoint(eager=True)
+        df, blocks = self._checkpoint(df)
         self._drop(name)
+        self._keep(name, df, blocks)
+
+    def _keep(self, name: str, df: DataFrame, blocks: list[int]) -> None:
         df.createOrReplaceTempView(name)
         self._tables[name] = df
+        self._blocks[name] = blocks
+
+    def _checkpoint(self, df: DataFrame) -> tuple[DataFrame, list[int]]:
+        """``df`` computed now as a local checkpoint, and the ids of the RDDs holding it."""
+        before = set(self._persistent_rdds())
+        out = df.localCheckpoint(eager=True)
+        return out, [i for i in self._persistent_rdds() if i not in before]
+
+    def _persistent_rdds(self) -> dict[int, Any]:
+        try:
+            found = self.spark.sparkContext._jsc.getPersistentRDDs()
+        except Exception:  # noqa: BLE001 - Spark Connect has no SparkContext: the server frees
+            return {}
+        return {int(k): v for k, v in found.items()}
+
+    def _free(self, blocks: list[int]) -> None:
+        # DataFrame.unpersist does not release a local checkpoint: unpersist its RDDs
+        rdds = self._persistent_rdds()
+        for rdd_id in blocks:
+            if rdd_id in rdds:
+                rdds[rdd_id].unpersist(False)
 
     def _drop(self, name: str) -> None:
-        old = self._tables.pop(name, None)
-        if old is not None:
-            old.unpersist()  # a local checkpoint's blocks
+        self._tables.pop(name, None)
+        self._free(self._blocks.pop(name, []))
         self.spark.catalog.dropTempView(name)
 
     def _empty(self, schema: exp.Schema) -> DataFrame:
@@ -353,7 +384,46 @@ class SparkEngine(Engine):
     def _stream_arrow(
         self, sql: str, params: Sequence[Any] | None, batch_rows: int
     ) -> Iterator[pa.RecordBatch]:
-        yield from self._query(sql, params).toArrow().to_batches(max_chunksize=batch_rows)
+        """A large result comes to the driver in groups of whole partitions of about
+        :data:`FETCH_CHUNK_ROWS` rows, never all at once (``spark.driver.maxResultSize``, and
+        the driver's memory). The result is checkpointed first so that its partitions are
+        stable between the fetches (``select * from`` a table reads the table's own)."""
+        from pyspark.sql.functions import spark_partition_id
+
+        tree = _parse(sql)
+        blocks: list[int] = []
+        stored = None
+        if isinstance(tree, exp.Select) and not params and tree.is_star:
+            source = tree.args.get("from_") or tree.args.get("from")
+            table = source.this if source is not None else None
+            plain = all(
+                not v for k, v in tree.args.items() if k not in ("expressions", "from_", "from")
+            )
+            if isinstance(table, exp.Table) and not table.db and plain:
+                stored = self._tables.get(table.name)
+        df = stored
+        if df is None:
+            df, blocks = self._checkpoint(self._query(sql, params))
+        try:
+            sizes = sorted(
+                (int(r[0]), int(r[1])) for r in df.groupBy(spark_partition_id()).count().collect()
+            )
+            groups: list[list[int]] = [[]]
+            held = 0
+            for part, rows in sizes:
+                if groups[-1] and held + rows > FETCH_CHUNK_ROWS:
+                    groups.append([])
+                    held = 0
+                groups[-1].append(part)
+                held += rows
+            if len(groups) == 1:
+                yield from df.toArrow().to_batches(max_chunksize=batch_rows)
+                return
+            for group in groups:
+                chunk = df.where(spark_partition_id().isin(group)).toArrow()
+                yield from chunk.to_batches(max_chunksize=batch_rows)
+        finally:
+            self._free(blocks)
 
     def _run_with_stream(self, name: str, batches: pa.RecordBatchReader, sql: str) -> None:
         """The stream goes to Spark in chunks of :data:`STREAM_CHUNK_ROWS`; each chunk is run
@@ -365,18 +435,23 @@ class SparkEngine(Engine):
         target = self._table_name(tree.this)
         query = tree.expression.sql(dialect="spark")
         parts: list[DataFrame] = []
+        blocks: list[int] = []
         schema = batches.schema
         try:
             for chunk in _chunks(batches, STREAM_CHUNK_ROWS):
                 self.spark.createDataFrame(chunk).createOrReplaceTempView(name)
-                parts.append(self.spark.sql(query).localCheckpoint(eager=True))
+                part, held = self._checkpoint(self.spark.sql(query))
+                parts.append(part)
+                blocks += held
             if not parts:
                 self.spark.createDataFrame(schema.empty_table()).createOrReplaceTempView(name)
-                parts.append(self.spark.sql(query))
+                part, held = self._checkpoint(self.spark.sql(query))
+                parts.append(part)
+                blocks += held
             if len(parts) == 1:
                 self._drop(target)
-                parts[0].createOrReplaceTempView(target)
-                self._tables[target] = parts.pop()
+                self._keep(target, parts[0], blocks)
+                blocks = []
                 return
             whole = parts[0]
             for part in parts[1:]:
@@ -384,8 +459,7 @@ class SparkEngine(Engine):
             self._store(target, whole)
         finally:
             self.spark.catalog.dropTempView(name)
-            for part in parts:
-                part.unpersist()
+            self._free(blocks)
 
     def _set_variable(self, name: str, value: Any) -> None:
         if isinstance(value, bytes | bytearray):
