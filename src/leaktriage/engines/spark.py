@@ -74,6 +74,8 @@ STARTUP_CONF: dict[str, str] = {
     "spark.io.encryption.enabled": "true",
     "spark.driver.maxResultSize": "2g",
     "spark.ui.showConsoleProgress": "false",
+    # Spark's own log lines go to the terminal uninvited (and can quote SQL): errors only
+    "spark.log.level": "ERROR",
 }
 
 
