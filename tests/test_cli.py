@@ -57,18 +57,6 @@ def test_missing_workspace_exits_4(tmp_path: Path) -> None:
     assert result.exit_code == 4
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        pytest.param(["source", "add", "x.csv", "--name", "x", "--engine", "spark"], id="spark"),
-    ],
-)
-def test_not_yet_available_exits_2(tmp_path: Path, args: list[str]) -> None:
-    result = invoke(tmp_path / "ws", *args)
-    assert result.exit_code == 2
-    assert "not yet available" in result.output
-
-
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     result = invoke(tmp_path / "ws", "source", "add", "x.csv")  # --name missing
     assert result.exit_code == 2

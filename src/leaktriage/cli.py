@@ -7,11 +7,13 @@ file, line and column, never a value read from the data.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -39,6 +41,8 @@ from leaktriage.errors import LeakTriageError, exit_code_for
 from leaktriage.workspace import KEY_ENV, Workspace, default_workspace_path
 
 if TYPE_CHECKING:
+    from leaktriage._output import ByteProgress
+    from leaktriage.engines import Engine
     from leaktriage.ingest import IngestOptions
 
 __all__ = ["app"]
@@ -149,10 +153,43 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(exit_code_for(exc)) from None
 
 
-def _require_duckdb(engine: EngineName) -> None:
-    if engine is not EngineName.duckdb:
-        err.print("error: --engine spark is not yet available; use --engine duckdb", markup=False)
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except ImportError:
+        return False
+
+
+def _require_engine(engine: EngineName) -> None:
+    """Fail fast (one line, exit 2) when the chosen engine's package is not installed."""
+    if engine is EngineName.spark and not _installed("pyspark"):
+        err.print(
+            "error: --engine spark needs pyspark: pip install 'leaktriage[spark]' "
+            "(or use --engine duckdb)",
+            markup=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(2)
+
+
+@contextmanager
+def _data_engine(
+    engine: EngineName, ws: Workspace, spark_master: str | None, progress: ByteProgress
+) -> Iterator[Engine | None]:
+    """The engine that processes the data: ``None`` for the workspace's own (DuckDB), else a
+    Spark session (``--spark-master``, ``$SPARK_REMOTE`` or spark-defaults; local by default),
+    stopped afterwards."""
+    if engine is EngineName.duckdb:
+        yield None
+        return
+    from leaktriage.engines import create_engine
+
+    progress.stage("starting spark")
+    data = create_engine("spark", master=spark_master, local_dir=ws.path / "tmp" / "spark")
+    try:
+        yield data
+    finally:
+        data.close()
 
 
 def _ingest_options(
@@ -233,14 +270,27 @@ def _add(
     json_path: Path | None,
     on_error: OnError,
     region: str,
+    engine: EngineName = EngineName.duckdb,
+    spark_master: str | None = None,
 ) -> None:
 
     started = time.perf_counter()
     Workspace.check_name(name)
-    with _open_workspace() as ws, byte_progress(f"reading {file.name}") as progress:
+    with (
+        _open_workspace() as ws,
+        byte_progress(f"reading {file.name}") as progress,
+        _data_engine(engine, ws, spark_master, progress) as data,
+    ):
         options = _ingest_options(progress, on_error)
         info, prepared = ws.add_file(
-            kind, name, file, as_of=as_of, options=options, overrides=overrides, region=region
+            kind,
+            name,
+            file,
+            as_of=as_of,
+            options=options,
+            overrides=overrides,
+            region=region,
+            engine=data,
         )
     elapsed = time.perf_counter() - started
     print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)
@@ -254,6 +304,15 @@ MapOption = Annotated[
 ]
 EngineOption = Annotated[
     EngineName, typer.Option("--engine", help="Engine that processes the data.")
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        envvar="SPARK_MASTER",
+        help="Spark master URL for --engine spark (spark://, yarn, k8s://, local[N]); "
+        "default: $SPARK_REMOTE (Spark Connect), spark-defaults, else local mode.",
+    ),
 ]
 OnErrorOption = Annotated[
     OnError, typer.Option("--on-error", help="Skip and count malformed rows, or fail on the first.")
@@ -283,12 +342,26 @@ def source_add(
     engine: EngineOption = EngineName.duckdb,
     on_error: OnErrorOption = OnError.skip,
     region: RegionOption = "PE",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Register (or replace) a reference source: tokens and encrypted fuzzy fields only."""
-    _require_duckdb(engine)
+    _require_engine(engine)
     when = _parse_date(as_of, "--as-of")
     overrides = _parse_map(mapping)
-    _run(lambda: _add("source", file, name, when, overrides, json_path, on_error, region.upper()))
+    _run(
+        lambda: _add(
+            "source",
+            file,
+            name,
+            when,
+            overrides,
+            json_path,
+            on_error,
+            region.upper(),
+            engine,
+            spark_master,
+        )
+    )
 
 
 @source_app.command("list")
@@ -329,11 +402,25 @@ def corpus_add(
     engine: EngineOption = EngineName.duckdb,
     on_error: OnErrorOption = OnError.skip,
     region: RegionOption = "PE",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Register a known prior leak (tokens only) so that re-publications are recognised."""
-    _require_duckdb(engine)
+    _require_engine(engine)
     overrides = _parse_map(mapping)
-    _run(lambda: _add("corpus", file, name, None, overrides, json_path, on_error, region.upper()))
+    _run(
+        lambda: _add(
+            "corpus",
+            file,
+            name,
+            None,
+            overrides,
+            json_path,
+            on_error,
+            region.upper(),
+            engine,
+            spark_master,
+        )
+    )
 
 
 @canary_app.command("plant")
@@ -390,9 +477,10 @@ def triage(
         ),
     ] = None,
     rules_file: RulesOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Judge a leak: genuine, recycled, fabricated, mixed, unrelated or inconclusive."""
-    _require_duckdb(engine)
+    _require_engine(engine)
     overrides = _parse_map(mapping)
     discovered = _parse_datetime(discovered_at, "--discovered-at")
     if jurisdiction:
@@ -412,7 +500,11 @@ def triage(
         from leaktriage.exposure.tiers import load_tier_rules
         from leaktriage.triage import run_triage
 
-        with _open_workspace() as ws, byte_progress(f"reading {file.name}") as progress:
+        with (
+            _open_workspace() as ws,
+            byte_progress(f"reading {file.name}") as progress,
+            _data_engine(engine, ws, spark_master, progress) as data,
+        ):
             result = run_triage(
                 ws,
                 file,
@@ -425,6 +517,7 @@ def triage(
                 rules=load_tier_rules(rules_file),
                 discovered_at=discovered,
                 jurisdictions=jurisdiction,
+                engine=data,
             )
         if json_path:
             write_json(json_path, result)

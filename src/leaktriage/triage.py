@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from leaktriage.engines.base import Engine, transfer
 from leaktriage.errors import InputRejected
 from leaktriage.evidence import TriageContext
 from leaktriage.evidence import agreement as ev_agreement
@@ -42,6 +44,8 @@ __all__ = ["SCHEMA_VERSION", "run_triage"]
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+#: Tables a scale-out engine hands back to the workspace engine after matching.
+HANDED_BACK = ("leak", "lp", "match_hits", "match_best")
 #: Rows read again from the head of the leak to pick masked examples from.
 SAMPLE_ROWS = 2000
 
@@ -63,11 +67,15 @@ def run_triage(
     rules: TierRules | None = None,
     discovered_at: datetime | None = None,
     jurisdictions: Sequence[str] | None = None,
+    engine: Engine | None = None,
 ) -> dict[str, Any]:
     """Judge the leak at ``path`` against the workspace; return the triage JSON document.
 
     ``discovered_at`` (default: now) starts the regulatory clocks; ``jurisdictions`` (default:
-    the rules file's ``default``) chooses which apply.
+    the rules file's ``default``) chooses which apply. ``engine``: a scale-out engine that
+    runs the data-proportional stages (reading, normalizing and tokenizing the leak, the token
+    joins and best-candidate comparison against every target's index); their per-record tables
+    then come back to the workspace engine, where linkage, evidence and exposure run.
     """
     discovered = discovered_at or datetime.now(UTC).replace(microsecond=0)
     if discovered.tzinfo is None:
@@ -79,11 +87,12 @@ def run_triage(
             on_stage(name)
 
     e = ws.engine
+    data = engine if engine is not None else e
     stage("reading")
     prepared = prepare_input(
-        e, ws.keyring, path, table="leak", options=options, overrides=overrides, region=region
+        data, ws.keyring, path, table="leak", options=options, overrides=overrides, region=region
     )
-    rows = e.count("leak")
+    rows = data.count("leak")
     if rows == 0:
         raise InputRejected("empty input: no data rows", path=str(path))
     columns = prepared.columns_json()
@@ -101,7 +110,16 @@ def run_triage(
         )
         targets.append(target)
         infos[target.key] = info
-    match_exact(e, leak, targets)
+    if data is e:
+        match_exact(e, leak, targets)
+    else:
+        # the same SQL on the scale-out engine, against each target's exported index
+        indexed = [replace(t, profile=ws.index_view(data, infos[t.key])) for t in targets]
+        match_exact(data, leak, indexed)
+        for table in HANDED_BACK:
+            transfer(data, table, e, table)
+        for table in HANDED_BACK:
+            data.execute(f"drop table if exists {table}")
     ctx = TriageContext(
         engine=e,
         leak=leak,

@@ -5,6 +5,8 @@ Layout of a workspace directory::
     DIR/workspace.duckdb   the database, encrypted (AES-GCM, DuckDB's own encryption)
     DIR/key                the master key, 64 hex chars, mode 0600 (absent with LEAKTRIAGE_KEY)
     DIR/tmp/               DuckDB's spill directory, with temp-file encryption on
+    DIR/spark/index/       the matching profiles as Parquet for the Spark engine (tokens; fuzzy
+                           fields AES-256-GCM encrypted under an HKDF key of their own)
 
 The master key never reaches the database. HKDF derives from it the database key and one token
 key per identifier domain (:mod:`leaktriage.tokens`). The database holds keyed tokens of
@@ -26,7 +28,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leaktriage.engines.base import quote_ident
+from leaktriage.engines.base import Engine, quote_ident, transfer
 from leaktriage.engines.duckdb import DuckDBEngine
 from leaktriage.errors import InputError, WorkspaceError
 from leaktriage.match.exact import STOP_TOKEN_COUNT
@@ -49,6 +51,28 @@ _DB_FILE = "workspace.duckdb"
 _KEY_FILE = "key"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MIN_ENV_KEY_CHARS = 16
+#: HKDF purpose of the key that encrypts the fuzzy fields of the Spark index (a domain of its
+#: own: the database key and the token keys are never reused for it).
+INDEX_KEY_PURPOSE = "spark-index:aes-256-gcm"
+#: Session variable the index key is bound to on a scale-out engine.
+INDEX_KEY_VARIABLE = "lt_index_key"
+#: Profile columns written encrypted to the Spark index, with their SQL type after decryption.
+INDEX_ENCRYPTED: dict[str, str] = {
+    "given": "STRING",
+    "sur1": "STRING",
+    "sur2": "STRING",
+    "address": "STRING",
+    "name": "STRING",
+    "customer_ref": "STRING",
+    "dob": "DATE",
+    "activation": "DATE",
+    "churn": "DATE",
+    "provisioned": "DATE",
+}
+
+
+_SCALE_OUT_STAGING = "lt_staging"
+_INDEX_OUT = "lt_index_out"
 
 
 def default_workspace_path() -> Path:
@@ -91,6 +115,9 @@ class Workspace:
         self.engine = engine
         self.keyring = Keyring(master)
         self.keyring.bind(engine)
+        self._index_key = derive_key(master, INDEX_KEY_PURPOSE)
+        # index tables already read by an engine: (engine id, table) → stamp
+        self._index_read: dict[tuple[int, str], dict[str, Any]] = {}
         self._master = master
         self._owner = True
 
@@ -309,28 +336,35 @@ class Workspace:
         overrides: Mapping[str, str] | None = None,
         region: str = "PE",
         file_name: str | None = None,
+        engine: Engine | None = None,
     ) -> tuple[SourceInfo, PreparedInput]:
         """Read ``path`` through the pipeline straight into a staging table and register it.
 
         Reference sources keep the operator's customer ids (for notification lists); corpora
         and canaries keep tokens only. On any failure the staging table is dropped and the
-        previous registration stands.
+        previous registration stands. ``engine`` (a scale-out engine) reads, normalizes and
+        tokenizes the file; its result is then brought into the workspace, which stays the
+        system of record, and the new profile is exported as that engine's index.
         """
         from leaktriage.pipeline import prepare_input
 
         self.check_name(name)
         staging = self.staging_table(kind, name)
+        scale_out = engine is not None and engine is not self.engine
         try:
             prepared = prepare_input(
-                self.engine,
+                engine if scale_out and engine else self.engine,
                 self.keyring,
                 path,
-                table=staging,
+                table=_SCALE_OUT_STAGING if scale_out else staging,
                 options=options,
                 overrides=overrides,
                 region=region,
                 keep_customer_ref=kind == "source",
             )
+            if scale_out and engine:
+                transfer(engine, _SCALE_OUT_STAGING, self.engine, staging)
+                engine.execute(f"drop table if exists {_SCALE_OUT_STAGING}")
         except BaseException:
             self.engine.execute(f"drop table if exists {staging}")
             raise
@@ -343,7 +377,54 @@ class Workspace:
             input_json=prepared.input_json(),
             columns_json=prepared.columns_json(),
         )
+        if scale_out and engine:
+            self.index_view(engine, info)
         return info, prepared
+
+    # -- the index of a scale-out engine ----------------------------------------------------------
+    def index_path(self, info: SourceInfo) -> Path:
+        """Where the Parquet index of a registered source or corpus lives."""
+        safe = re.sub(r"[^a-z0-9_]", "_", info.name.lower())
+        return self.path / "spark" / "index" / f"{info.kind}__{safe}"
+
+    def index_view(self, engine: Engine, info: SourceInfo) -> str:
+        """The table, on ``engine``, holding the matching profile of ``info`` (as
+        :meth:`profile_for` does in the workspace), exported first when missing or stale.
+
+        The export is Parquet under ``DIR/spark/index/``: tokens and flags as they are, the
+        fuzzy fields (:data:`INDEX_ENCRYPTED`) AES-256-GCM encrypted, decrypted on read only
+        into the engine's (encrypted) cache. A stamp beside it (registration time and row
+        count) says which registration it holds.
+        """
+        path = self.index_path(info)
+        stamp_file = path.with_name(path.name + ".json")
+        stamp = {"added_at": info.added_at.isoformat(), "rows": info.rows}
+        view = f"lt_index__{path.name}"
+        if self._index_read.get((id(engine), view)) == stamp:
+            return view
+        engine.set_variable(INDEX_KEY_VARIABLE, self._index_key)
+        fresh = (
+            stamp_file.exists() and path.exists() and json.loads(stamp_file.read_text()) == stamp
+        )
+        if not fresh:
+            stamp_file.unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(path.parent.parent, 0o700)
+            transfer(self.engine, self.profile_for(info.kind, info.name), engine, _INDEX_OUT)
+            try:
+                engine.write_parquet(
+                    _INDEX_OUT,
+                    path,
+                    encrypt=tuple(INDEX_ENCRYPTED),
+                    key_variable=INDEX_KEY_VARIABLE,
+                )
+            finally:
+                engine.execute(f"drop table if exists {_INDEX_OUT}")
+            stamp_file.write_text(json.dumps(stamp))
+            log.info("exported the %s index of %s %s", engine.dialect.name, info.kind, info.name)
+        engine.read_parquet(view, path, decrypt=INDEX_ENCRYPTED, key_variable=INDEX_KEY_VARIABLE)
+        self._index_read[(id(engine), view)] = stamp
+        return view
 
     def get(self, kind: str, name: str) -> SourceInfo:
         """One registered source or corpus."""

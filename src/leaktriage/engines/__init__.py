@@ -20,7 +20,16 @@ def create_engine(name: str = "duckdb", **options: object) -> Engine:
 
         return DuckDBEngine(**options)  # type: ignore[arg-type]
     if name == "spark":
-        from leaktriage.errors import EngineError
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            from leaktriage.errors import EngineError
 
-        raise EngineError("the spark engine is not yet available; use --engine duckdb")
+            raise EngineError(
+                "the spark engine needs pyspark: pip install 'leaktriage[spark]' "
+                "(or use --engine duckdb)"
+            ) from None
+        from leaktriage.engines.spark import SparkEngine
+
+        return SparkEngine(**options)  # type: ignore[arg-type]
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

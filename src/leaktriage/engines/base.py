@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, final
 
 import pyarrow as pa
 
 from leaktriage.errors import EngineError, LeakTriageError
 
-__all__ = ["Dialect", "Engine", "quote_ident"]
+__all__ = ["Dialect", "Engine", "quote_ident", "transfer"]
 
 _SAFE_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -179,11 +180,47 @@ class Engine(ABC):
         row = self.fetch_one(f"select count(*) from {table}", step="count")
         return int(row[0]) if row else 0
 
+    # -- Parquet exchange (scale-out engines) -----------------------------------------------------
+    def write_parquet(
+        self, table: str, path: Path, *, encrypt: Sequence[str] = (), key_variable: str = ""
+    ) -> None:
+        """Write ``table`` as Parquet, the ``encrypt`` columns encrypted under the key bound as
+        ``key_variable``. Engines that read the workspace in place (DuckDB) do not need it."""
+        raise EngineError(f"the {self.dialect.name} engine does not write Parquet indexes")
+
+    def read_parquet(
+        self,
+        view: str,
+        path: Path,
+        *,
+        decrypt: Mapping[str, str] | None = None,
+        key_variable: str = "",
+    ) -> None:
+        """Register Parquet written by :meth:`write_parquet` as the table ``view``."""
+        raise EngineError(f"the {self.dialect.name} engine does not read Parquet indexes")
+
     def _wrap(self, exc: BaseException, step: str) -> EngineError:
         # Engine messages can quote data (a failed cast names the value): keep the class only,
         # plus the first line when it is known not to quote values.
         kind = type(exc).__name__
         return EngineError(f"engine step '{step}' failed ({kind}): {_scrub(str(exc))}")
+
+
+def transfer(source: Engine, table: str, target: Engine, into: str) -> None:
+    """Copy ``table`` of one engine into ``into`` (replaced) of another, as Arrow batches."""
+    batches = source.stream_arrow(f"select * from {table}", step="transfer")
+    first = next(batches, None)
+    if first is None:
+        schema = source.fetch_arrow(f"select * from {table} limit 0", step="transfer").schema
+        reader = pa.RecordBatchReader.from_batches(schema, iter(()))
+    else:
+
+        def rest() -> Iterator[pa.RecordBatch]:
+            yield first
+            yield from batches
+
+        reader = pa.RecordBatchReader.from_batches(first.schema, rest())
+    target.load_arrow(into, reader, step="transfer")
 
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")

@@ -1,0 +1,51 @@
+"""Parity: every synthetic scenario triaged on Spark (local mode) gives DuckDB's answers.
+
+The DuckDB-registered workspace is the system of record; on Spark the leak is read, normalized
+and tokenized, and matched against the Parquet index the workspace exports, and the per-record
+tables come back for evidence, verdict and exposure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leaktriage.engines.spark import SparkEngine
+from leaktriage.triage import run_triage
+from leaktriage.workspace import Workspace
+
+SCENARIOS = [
+    "genuine_crm", "genuine_hss", "genuine_legacy", "recycled_forum", "fabricated", "mixed",
+    "unrelated", "genuine_crm_zip", "genuine_billing_headerless", "genuine_crm_parquet",
+    "genuine_billing_targz",
+]  # fmt: skip
+
+
+def _customers(ws: Workspace) -> set[str]:
+    return {r[0] for r in ws.engine.fetch_rows("select customer_key from exposed_customers")}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_same_answers_on_spark(
+    parity_world: tuple[Path, dict[str, Any], Workspace], spark: SparkEngine, scenario: str
+) -> None:
+    root, manifest, ws = parity_world
+    truth = next(s for s in manifest["scenarios"] if s["name"] == scenario)
+    path = root / truth["file"]
+    duck = run_triage(ws, path, claimed_records=22_000_000)
+    duck_customers = _customers(ws)
+    on_spark = run_triage(ws, path, claimed_records=22_000_000, engine=spark)
+    spark_customers = _customers(ws)
+
+    assert on_spark["verdict"]["label"] == duck["verdict"]["label"] == truth["label"]
+    assert abs(on_spark["genuine_fraction"] - duck["genuine_fraction"]) <= 0.001
+    assert on_spark["attribution"]["source"] == duck["attribution"]["source"]
+    assert on_spark["snapshot"] == duck["snapshot"]
+    for key in ("customers", "records", "by_field", "by_tier", "by_source"):
+        assert on_spark["exposure"][key] == duck["exposure"][key], key
+    assert on_spark["matched_customers"] == duck["matched_customers"]
+    assert spark_customers == duck_customers
+    assert on_spark["input"] == duck["input"]
+    assert on_spark["columns"] == duck["columns"]
