@@ -10,6 +10,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+#: py4j's DEBUG is the raw wire protocol between Python and the JVM (every command and answer,
+#: hundreds of thousands of lines per run); it stays at INFO, as in any real configuration.
+_WIRE = ("py4j",)
 #: Loggers that do not propagate to the root logger (uvicorn's own).
 _NON_PROPAGATING = ("uvicorn", "uvicorn.error", "uvicorn.access")
 _planted: set[str] = set()
@@ -40,6 +43,8 @@ def start() -> None:
     root.setLevel(logging.DEBUG)
     for name in _NON_PROPAGATING:
         logging.getLogger(name).addHandler(_handler)
+    for name in _WIRE:
+        logging.getLogger(name).setLevel(logging.INFO)
 
 
 def findings() -> tuple[int, int, list[str]]:
