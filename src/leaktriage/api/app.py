@@ -55,7 +55,15 @@ from leaktriage.api.service import Service
 from leaktriage.api.upload import receive_upload
 from leaktriage.errors import InputError, LeakTriageError
 
-__all__ = ["CAMARA_PREFIX", "Forbidden", "Unauthenticated", "create_app", "current_principal"]
+__all__ = [
+    "CAMARA_PREFIX",
+    "Forbidden",
+    "Unauthenticated",
+    "check_csrf",
+    "create_app",
+    "csrf_ok",
+    "current_principal",
+]
 
 CAMARA_PREFIX = "/sim-swap/v2"
 _MSISDN_MAX = 32
@@ -654,7 +662,7 @@ def create_app(service: Service) -> FastAPI:
             request,
             service.cases,
             raw_file_name=filename,
-            before_file=((lambda fields: _csrf_ok(request, who, fields)) if who.session else None),
+            before_file=((lambda fields: csrf_ok(request, who, fields)) if who.session else None),
         )
         if received.upload is None:
             raise InputError("no file in the upload (multipart field 'file')")
@@ -779,7 +787,8 @@ def create_app(service: Service) -> FastAPI:
     return app
 
 
-def _csrf_ok(request: Request, who: Principal, fields: dict[str, str]) -> bool:
+def csrf_ok(request: Request, who: Principal, fields: dict[str, str]) -> bool:
+    """Whether a form's ``csrf_token`` field (or header) passes :func:`check_csrf`."""
     try:
         check_csrf(request, who, fields.get("csrf_token"))
     except Forbidden:

@@ -90,10 +90,6 @@ class AuditLog:
         with self._lock:
             self._pending.append(astuple(entry))
 
-    def pending(self) -> int:
-        """Entries not yet written."""
-        return len(self._pending)
-
     def flush(self) -> int:
         """Write the buffered entries; returns how many were written."""
         with self._write_lock:

@@ -8,7 +8,6 @@ slow hash. Both live in the encrypted workspace. Nothing here logs a password, a
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import re
 import secrets
@@ -29,7 +28,9 @@ __all__ = [
     "add_user",
     "create_api_key",
     "list_api_keys",
+    "key_digest",
     "list_users",
+    "live_api_keys",
     "revoke_api_key",
     "verify_api_key",
     "verify_password",
@@ -175,15 +176,22 @@ def revoke_api_key(ws: Workspace, name: str) -> None:
     ws.engine.checkpoint()
 
 
+def live_api_keys(ws: Workspace) -> dict[str, ApiKey]:
+    """Every key not revoked, by the stored digest of its secret."""
+    _schema(ws)
+    rows = ws.engine.fetch_rows(
+        "select digest, name, scopes, created_at from ws.api_keys where not revoked"
+    )
+    return {r[0]: ApiKey(r[1], tuple(r[2]), r[3], False) for r in rows}
+
+
+def key_digest(secret: str) -> str:
+    """The stored form of an API key's secret."""
+    return _digest(secret)
+
+
 def verify_api_key(ws: Workspace, secret: str) -> ApiKey | None:
     """The key's record if ``secret`` is a live key, else None."""
     if not secret.startswith(_KEY_PREFIX):
         return None
-    _schema(ws)
-    digest = _digest(secret)
-    for name, stored, scopes, created, revoked in ws.engine.fetch_rows(
-        "select name, digest, scopes, created_at, revoked from ws.api_keys"
-    ):
-        if hmac.compare_digest(stored, digest) and not revoked:
-            return ApiKey(name, tuple(scopes), created, False)
-    return None
+    return live_api_keys(ws).get(_digest(secret))

@@ -17,14 +17,13 @@ maps to scopes by :data:`ROLE_SCOPES`.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 
-from leaktriage.api.auth import ApiKey, User
+from leaktriage.api.auth import ApiKey, User, key_digest
 
 __all__ = [
     "ANONYMOUS",
@@ -164,11 +163,6 @@ class KeyCache:
         self._by_digest: dict[str, ApiKey] = dict(keys or {})
         self._lock = threading.Lock()
 
-    @staticmethod
-    def digest(secret: str) -> str:
-        """The stored form of a secret."""
-        return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
     def replace(self, keys: dict[str, ApiKey]) -> None:
         """Swap in the current set of live keys (digest -> key)."""
         with self._lock:
@@ -178,7 +172,7 @@ class KeyCache:
         """The live key of a presented secret, or None."""
         if not secret or not secret.startswith("lt_") or len(secret) > 128:
             return None
-        return self._by_digest.get(self.digest(secret))
+        return self._by_digest.get(key_digest(secret))
 
 
 class LoginThrottle:

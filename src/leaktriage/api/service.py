@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from leaktriage.api.audit import AuditLog
-from leaktriage.api.auth import ApiKey, list_api_keys
+from leaktriage.api.auth import ApiKey, list_api_keys, live_api_keys
 from leaktriage.api.cases import CaseManager
 from leaktriage.api.risk import RiskDecider, RiskRules, SimChangeEvents, Watchlist
 from leaktriage.api.security import KeyCache, LoginThrottle, SessionStore
@@ -139,6 +139,7 @@ class Service:
         )
         self._stop = threading.Event()
         self._flusher: threading.Thread | None = None
+        self._flush_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -180,15 +181,9 @@ class Service:
     # -- keys -----------------------------------------------------------------------------------
     def reload_keys(self) -> None:
         """Load the live API keys' digests from the workspace."""
-        from leaktriage.api.auth import _schema
-
-        e = self._flush_ws.engine
-        _schema(self._flush_ws)
-        rows = e.fetch_rows(
-            "select digest, name, scopes, created_at from ws.api_keys where not revoked"
-        )
-        self.keys.replace({r[0]: ApiKey(r[1], tuple(r[2]), r[3], False) for r in rows})
-        log.info("API keys loaded: %d live", len(rows))
+        keys = live_api_keys(self._flush_ws)
+        self.keys.replace(keys)
+        log.info("API keys loaded: %d live", len(keys))
 
     def api_keys(self) -> list[ApiKey]:
         """Every API key (for the admin page)."""
@@ -231,8 +226,6 @@ class Service:
                 self.flush()
             except Exception as exc:  # noqa: BLE001 - keep flushing; entries stay buffered
                 log.error("flush failed (%s)", type(exc).__name__)
-
-    _flush_lock = threading.Lock()
 
     def flush(self) -> None:
         """Write buffered events, alerts and audit entries now."""

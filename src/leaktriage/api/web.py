@@ -36,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
-from leaktriage.api.app import check_csrf, current_principal, need
+from leaktriage.api.app import check_csrf, csrf_ok, current_principal, need
 from leaktriage.api.cases import UploadTooLarge
 from leaktriage.api.security import SESSION_COOKIE, Principal
 from leaktriage.api.web_views import (
@@ -252,9 +252,7 @@ def install_web(app: FastAPI, service: Service) -> None:
 
         def before_file(fields: dict[str, str]) -> bool:
             # the CSRF token first: a forged upload is refused before anything is written
-            try:
-                check_csrf(request, who, fields.get("csrf_token"))
-            except Exception:  # noqa: BLE001 - Forbidden, as a refusal
+            if not csrf_ok(request, who, fields):
                 return False
             settings.update(parse_case_form(fields, known))
             return True
@@ -333,15 +331,10 @@ def install_web(app: FastAPI, service: Service) -> None:
         if info.state in _ACTIVE:
             return again(409, "A sample of this case is being triaged: wait for it to finish.")
 
-        def before_file(fields: dict[str, str]) -> bool:
-            try:
-                check_csrf(request, who, fields.get("csrf_token"))
-            except Exception:  # noqa: BLE001 - Forbidden, as a refusal
-                return False
-            return True
-
         try:
-            received = await receive_upload(request, service.cases, before_file=before_file)
+            received = await receive_upload(
+                request, service.cases, before_file=lambda fields: csrf_ok(request, who, fields)
+            )
         except PermissionError:
             return error_page(request, 403, "CSRF token missing or wrong: reload the form.")
         except UploadTooLarge:
