@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 #: Tables a scale-out engine hands back to the workspace engine after matching.
-HANDED_BACK = ("leak", "lp", "match_hits", "match_best")
+HANDED_BACK = ("leak", "lp", "match_hits", "match_best", "linked_rows")
+#: Working tables of the linkage stage, dropped from a scale-out engine after the hand-back.
+LINKAGE_WORK = ("unsettled", "link_pairs")
 #: Rows read again from the head of the leak to pick masked examples from.
 SAMPLE_ROWS = 2000
 
@@ -116,9 +118,23 @@ def run_triage(
         # the same SQL on the scale-out engine, against each target's exported index
         indexed = [replace(t, profile=ws.index_view(data, infos[t.key])) for t in targets]
         match_exact(data, leak, indexed)
+        stage("linkage")
+        # splink on the scale-out engine too (its SparkAPI), against the indexed profiles
+        linkage = ev_linkage.compute(
+            TriageContext(
+                engine=data,
+                leak=leak,
+                leak_columns=columns,
+                leak_rows=rows,
+                targets=indexed,
+                infos=infos,
+                claimed_records=claimed_records,
+                case=case,
+            )
+        )
         for table in HANDED_BACK:
             transfer(data, table, e, table)
-        for table in HANDED_BACK:
+        for table in (*HANDED_BACK, *LINKAGE_WORK):
             data.execute(f"drop table if exists {table}")
     ctx = TriageContext(
         engine=e,
@@ -132,8 +148,9 @@ def run_triage(
     )
     sample = _store_case_sample(ws, ctx, path) if case else None
 
-    stage("linkage")
-    linkage = ev_linkage.compute(ctx)
+    if data is e:
+        stage("linkage")
+        linkage = ev_linkage.compute(ctx)
     stage("evidence")
     evidence: dict[str, Any] = {
         "linkage": linkage,

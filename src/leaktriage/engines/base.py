@@ -180,6 +180,21 @@ class Engine(ABC):
         row = self.fetch_one(f"select count(*) from {table}", step="count")
         return int(row[0]) if row else 0
 
+    def translate(self, sql: str) -> str:
+        """DuckDB-dialect SQL (a statement or an expression) as this engine runs it: for code
+        that hands SQL text to another library running on the engine (splink's conditions and
+        blocking rules). Identity here; scale-out engines translate."""
+        return sql
+
+    def splink_db_api(self) -> Any:
+        """A splink database API over this engine's own session, so that linkage reads and
+        writes engine tables in place."""
+        raise EngineError(f"probabilistic linkage is not available on {self.dialect.name}")
+
+    def release_splink(self) -> None:
+        """Free what a splink run left in the engine beyond the tables it drops itself."""
+        return None
+
     # -- Parquet exchange (scale-out engines) -----------------------------------------------------
     def write_parquet(
         self, table: str, path: Path, *, encrypt: Sequence[str] = (), key_variable: str = ""

@@ -182,6 +182,13 @@ class DuckDBEngine(Engine):
 
         return splink.DuckDBAPI(connection=self._con)
 
+    def release_splink(self) -> None:
+        # splink's prior estimate registers this relation on the connection and leaves it.
+        try:
+            self._con.unregister("result_df")
+        except duckdb.Error:  # pragma: no cover - not registered
+            pass
+
     @property
     def raw_connection(self) -> duckdb.DuckDBPyConnection:
         """The DuckDB connection, for engine-specific code inside ``engines/`` only."""

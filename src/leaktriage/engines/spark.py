@@ -13,6 +13,7 @@ sqlglot does not make, each one a function below with the reason in its docstrin
   first match only, Spark's every match: allowed only for anchored patterns (where the two agree);
 * ``regexp_full_match`` → ``RLIKE '^(?:…)$'``; ``try_strptime(s, fmt | [fmts])`` →
   ``coalesce(try_to_timestamp(s, java_fmt), …)``;
+* ``list_has_any`` → ``arrays_overlap`` (sqlglot's ``&&`` does not parse in Spark SQL);
 * ``jaro_winkler_similarity`` is not rewritten: it is registered as a vectorized UDF of that
   name (:mod:`leaktriage.engines._similarity`, byte-identical scores to DuckDB's).
 
@@ -143,6 +144,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
                 if len(parsed) == 1
                 else exp.Coalesce(this=parsed[0], expressions=parsed[1:])
             )
+    if isinstance(node, exp.ArrayOverlaps):
+        # sqlglot writes DuckDB's list_has_any as ``a && b``, which Spark SQL does not parse
+        return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
     if isinstance(node, exp.RegexpFullMatch):
         pattern = node.expression
         if not isinstance(pattern, exp.Literal):
@@ -471,6 +475,32 @@ class SparkEngine(Engine):
         else:
             raise EngineError("spark engine: session variables are bytes or strings")
         df.createOrReplaceTempView(f"lt_var_{name}")
+
+    def translate(self, sql: str) -> str:
+        return translate(sql)
+
+    def splink_db_api(self) -> Any:
+        """A splink ``SparkAPI`` on this engine's session. Intermediate tables break lineage by
+        ``persist`` (memory and disk, spilled encrypted as every Spark file here), not splink's
+        default of Parquet in the working directory, which would leave leak rows at rest in
+        clear; :meth:`release_splink` frees them. splink's Scala similarity jar is not needed:
+        Jaro-Winkler is this engine's own UDF, identical to DuckDB's."""
+        from splink.backends.spark import SparkAPI
+
+        return SparkAPI(
+            spark_session=self.spark,
+            break_lineage_method="persist",
+            register_udfs_automatically=False,
+        )
+
+    def release_splink(self) -> None:
+        """Drop the views splink registers for every intermediate result (it deletes only
+        those it still caches) and free what it persisted; this engine's own tables are local
+        checkpoints, which Spark's DataFrame cache does not hold."""
+        for table in self.spark.catalog.listTables():
+            if table.isTemporary and table.name.startswith("__splink__"):
+                self.spark.catalog.dropTempView(table.name)
+        self.spark.catalog.clearCache()
 
     def close(self) -> None:
         for name in list(self._tables):

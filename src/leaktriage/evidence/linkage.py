@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from leaktriage.evidence._context import TriageContext
-from leaktriage.match import ProfileSpec, Target, link_probabilistic
+from leaktriage.match import Target, link_probabilistic
 from leaktriage.match.linkage import LinkageTooBroad
 
 __all__ = ["MAX_ROWS", "THRESHOLD", "compute"]
@@ -31,7 +31,8 @@ THRESHOLD = 0.99
 
 
 def _best_named_source(ctx: TriageContext) -> list[Target]:
-    """The one source linkage runs against: with names, most exact agreements, richest fields."""
+    """The one source linkage runs against (a list of none or one): with names, most exact
+    agreements, richest fields."""
     named = [t for t in ctx.of_kind("source") if t.spec.has_names()]
     if not named:
         return []
@@ -70,39 +71,49 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         return {"ran": False, "reason": "every record was settled by exact identifiers"}
     sampled = unsettled > MAX_ROWS
     if sampled:
+        # a fixed sample, the same on every engine: rows in the order of their row number's MD5
         e.execute(
             f"create or replace temp table unsettled as select _row from unsettled "
-            f"using sample {MAX_ROWS} rows (reservoir, 7)"
+            f"order by md5(_row::VARCHAR || ':7'), _row limit {MAX_ROWS}"
         )
     considered = e.count("unsettled")
-    by_source = []
-    for target in sources:
-        e.execute(f"create or replace temp view link_target as select * from {target.spec.table}")
-        spec = ProfileSpec("link_target", target.spec.columns)
-        try:
-            pairs = link_probabilistic(e, ctx.leak, spec, rows="unsettled", threshold=THRESHOLD)
-        except LinkageTooBroad as exc:
-            log.info("linkage skipped: %d candidate pairs", exc.pairs)
-            return {
-                "ran": False,
-                "reason": f"{exc.pairs:,} candidate pairs: names too common for this reference "
-                f"size to link one by one",
-                "unsettled_rows": unsettled,
-            }
-        # A national ID is one person's for life: a link between two different ones is two
-        # namesakes born the same day, not one customer.
-        e.execute(
-            f"""insert into linked_rows
-                select p.leak_row, ?, p.t_row, p.match_probability from {pairs} p
-                join lp l on l._row = p.leak_row join {ctx.profile(target)} t on t._row = p.t_row
-                where p.match_probability >= {THRESHOLD}
-                  and not coalesce(l.tok_national_id <> t.tok_national_id, false)""",
-            [target.key],
+    (target,) = sources
+    try:
+        pairs = link_probabilistic(
+            e,
+            ctx.leak,
+            target.spec,
+            rows="unsettled",
+            threshold=THRESHOLD,
+            profiles=("lp", ctx.profile(target)),
         )
-        row = e.fetch_one("select count(*) from linked_rows where target = ?", [target.key])
-        by_source.append({"source": target.name, "linked_rows": int(row[0]) if row else 0})
-    row = e.fetch_one("select count(distinct leak_row) from linked_rows")
-    linked = int(row[0]) if row else 0
+    except LinkageTooBroad as exc:
+        log.info("linkage skipped: %d candidate pairs", exc.pairs)
+        return {
+            "ran": False,
+            "reason": f"{exc.pairs:,} candidate pairs: names too common for this reference "
+            f"size to link one by one",
+            "unsettled_rows": unsettled,
+        }
+    # A national ID is one person's for life: a link between two different ones is two
+    # namesakes born the same day, not one customer.
+    e.execute(
+        f"""create or replace temp table linked_rows as
+            select p.leak_row, ?::VARCHAR as target, p.t_row, p.match_probability from {pairs} p
+            join lp l on l._row = p.leak_row join {ctx.profile(target)} t on t._row = p.t_row
+            where p.match_probability >= {THRESHOLD}
+              and not coalesce(l.tok_national_id <> t.tok_national_id, false)""",
+        [target.key],
+    )
+    e.execute(f"drop table if exists {pairs}")
+    linked = e.count("linked_rows")
+    by_source = [{"source": target.name, "linked_rows": linked}]
+    if sampled:
+        # An estimate only: the record-level genuine set keeps to exact matches.
+        e.execute(
+            "create or replace temp table linked_rows (leak_row bigint, target varchar, "
+            "t_row bigint, match_probability double)"
+        )
     if sampled:
         # An estimate only: the record-level genuine set keeps to exact matches.
         e.execute("delete from linked_rows")

@@ -24,6 +24,7 @@ message of this module carries a data value.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from leaktriage.errors import EngineError
 from leaktriage.match import _splink_settings as model
 from leaktriage.match.exact import STOP_TOKEN_COUNT
 from leaktriage.match.profile import DOMAINS, ProfileSpec
+from leaktriage.normalize.text import fold_text
 
 __all__ = ["LINK_PAIRS", "MAX_PAIRS", "LinkageTooBroad", "link_probabilistic"]
 
@@ -61,7 +63,12 @@ DETERMINISTIC_RECALL = 0.7
 
 _LEFT = "lt_link_left"
 _RIGHT = "lt_link_right"
-_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+#: The samples u is estimated on.
+_LEFT_U = "lt_link_left_u"
+_RIGHT_U = "lt_link_right_u"
+_PART = r'(?:[A-Za-z_][A-Za-z0-9_]*|"[A-Za-z0-9_]+")'
+#: A table name as stages write it: ``name``, ``schema.name``, either part quoted.
+_SAFE_NAME = re.compile(rf"^{_PART}(?:\.{_PART})?$")
 
 
 class LinkageTooBroad(EngineError):
@@ -95,6 +102,7 @@ def link_probabilistic(
     threshold: float = 0.9,
     extra: Sequence[str] = (),
     max_pairs: int = MAX_PAIRS,
+    profiles: tuple[str, str] | None = None,
 ) -> str:
     """Link ``leak`` profile rows to ``target`` profile rows; write and return ``link_pairs``.
 
@@ -103,10 +111,18 @@ def link_probabilistic(
     lowest match probability kept. ``extra``: raw columns present in both tables, compared by
     edit distance and blocked on (a postcode, a social security number).
 
+    ``profiles``: engine tables already holding the leak's and the target's profiles (as
+    :meth:`ProfileSpec.sql` gives them: the triage's ``lp``, a stored or indexed profile),
+    read instead of projecting the specs' tables again; the specs then only say which fields
+    exist.
+
     Without a name column on both sides there is nothing to link persons on: the table is
     written empty.
     """
-    for name in (leak.table, target.table, *([rows] if rows else [])):
+    if profiles and extra:
+        raise ValueError("extra columns are read from the specs' tables, not from profiles")
+    read = profiles or (leak.table, target.table)
+    for name in (*read, *([rows] if rows else [])):
         if not _SAFE_NAME.match(name):
             raise ValueError(f"bad table name {name!r}")
     for col in extra:
@@ -124,8 +140,9 @@ def link_probabilistic(
     if not fields.names:
         log.info("probabilistic linkage skipped: no name column on both sides")
         return LINK_PAIRS
-    _prepare(engine, leak, _LEFT, rows, fields, extra)
-    _prepare(engine, target, _RIGHT, None, fields, extra)
+    leak_profile, target_profile = profiles or (None, None)
+    _prepare(engine, leak, _LEFT, rows, fields, extra, leak_profile)
+    _prepare(engine, target, _RIGHT, None, fields, extra, target_profile)
     try:
         n_left, n_right = engine.count(_LEFT), engine.count(_RIGHT)
         if n_left and n_right:
@@ -135,8 +152,8 @@ def link_probabilistic(
             _link(engine, fields, n_left, n_right, threshold)
             log.info("probabilistic linkage: %d rows against %d", n_left, n_right)
     finally:
-        engine.execute(f"drop table if exists {_LEFT}", step="linkage cleanup")
-        engine.execute(f"drop table if exists {_RIGHT}", step="linkage cleanup")
+        for table in (_LEFT, _RIGHT, _LEFT_U, _RIGHT_U):
+            engine.execute(f"drop table if exists {table}", step="linkage cleanup")
     return LINK_PAIRS
 
 
@@ -148,9 +165,10 @@ def _empty_pairs(engine: Engine) -> None:
     )
 
 
-def _fold(expr: str) -> str:
-    """Upper case, no accents, single spaces: idempotent on normalized names."""
-    return f"nullif(trim(regexp_replace(strip_accents(upper({expr})), '\\s+', ' ', 'g')), '')"
+def _fold(expr: str, keep: str = "") -> str:
+    """Folded as the pipeline folds names (upper case, no accents, single spaces): the
+    identity on normalized values, and written once for every engine."""
+    return fold_text(expr, keep=keep)
 
 
 def _placeholder_guard(expr: str, limit: str) -> str:
@@ -166,39 +184,47 @@ def _prepare(
     rows: str | None,
     fields: model.LinkFields,
     extra: Sequence[str],
+    profile: str | None,
 ) -> None:
-    """The model's input columns (see :mod:`._splink_settings`) over one profile."""
-    dob_limit = f"greatest({STOP_TOKEN_COUNT}, count(*) over () * {PLACEHOLDER_DATE_SHARE})"
-    cols = [
+    """The model's input columns (see :mod:`._splink_settings`) over one profile: folded
+    once in an inner query, derived and guarded in the outer one."""
+    inner = [
         "p._row",
         f"{_fold('p.given')} as given",
-        f"nullif(split_part({_fold('p.given')}, ' ', 1), '') as given1",
         f"{_fold('p.sur1')} as sur1",
         f"{_fold('p.sur2')} as sur2",
-        f"nullif(concat_ws(' ', {_fold('p.sur1')}, {_fold('p.sur2')}), '') as surnames",
-        f"{_placeholder_guard('p.dob', dob_limit)} as dob",
-        f"{_fold('p.address')} as address",
-        *(
-            f"{_placeholder_guard('p.' + tok, str(STOP_TOKEN_COUNT))} as {tok}"
-            for tok in fields.tokens
-        ),
+        f"{_fold('p.address', keep='#')} as address",
+        "p.dob",
+        *(f"p.{tok}" for tok in fields.tokens),
         *(f"nullif(trim(t.{quote_ident(c)}::VARCHAR), '') as x_{c}" for c in extra),
     ]
-    sql = f"select {', '.join(cols)} from ({spec.sql()}) p"
+    source = f"select {', '.join(inner)} from {profile or '(' + spec.sql() + ')'} p"
     if extra:
-        sql += f" join {spec.table} t on t._row = p._row"
+        source += f" join {spec.table} t on t._row = p._row"
     if rows:
-        sql += f" where p._row in (select {_row_column(engine, rows)} from {rows})"
-    engine.execute(f"create or replace temp table {name} as {sql}", step="linkage input")
+        source += f" where p._row in (select {_row_column(engine, rows)} from {rows})"
+    dob_limit = f"greatest({STOP_TOKEN_COUNT}, count(*) over () * {PLACEHOLDER_DATE_SHARE})"
+    outer = [
+        "_row",
+        "given",
+        "nullif(split_part(given, ' ', 1), '') as given1",
+        "sur1",
+        "sur2",
+        "nullif(concat_ws(' ', sur1, sur2), '') as surnames",
+        f"{_placeholder_guard('dob', dob_limit)} as dob",
+        "address",
+        *(f"{_placeholder_guard(tok, str(STOP_TOKEN_COUNT))} as {tok}" for tok in fields.tokens),
+        *(f"x_{c}" for c in extra),
+    ]
+    engine.execute(
+        f"create or replace temp table {name} as select {', '.join(outer)} from ({source}) q",
+        step="linkage input",
+    )
 
 
 def _row_column(engine: Engine, table: str) -> str:
-    found = engine.fetch_rows(
-        "select column_name from information_schema.columns where table_name = ?",
-        [table.rpartition(".")[2]],
-        step="linkage rows",
-    )
-    names = {r[0] for r in found}
+    head = engine.fetch_arrow(f"select * from {table} limit 0", step="linkage rows")
+    names = set(head.schema.names)
     for candidate in ("_row", "leak_row"):
         if candidate in names:
             return candidate
@@ -222,56 +248,113 @@ def _quiet_splink() -> Iterator[None]:
 def _link(
     engine: Engine, fields: model.LinkFields, n_left: int, n_right: int, threshold: float
 ) -> None:
-    api_factory = getattr(engine, "splink_db_api", None)
-    if api_factory is None:
-        raise EngineError(f"probabilistic linkage is not available on {engine.dialect.name}")
     try:
         from splink import Linker
     except ImportError:
         raise EngineError("probabilistic linkage needs the splink package") from None
+    # One leak row matches at most one target row: say half of them do, to start.
+    prior = min(0.5, 0.5 / n_right)
+    settings = _for_engine(engine, model.settings(fields, prior))
     with _quiet_splink():
-        db_api = api_factory()
-        linker = None
+        linkers: list[Any] = []
         try:
+            settings = _estimate_u(engine, Linker, settings, n_left, n_right, linkers)
+            db_api = engine.splink_db_api()
             left = db_api.register(_LEFT, table_name="lt_link_leak")
             right = db_api.register(_RIGHT, table_name="lt_link_target")
-            # One leak row matches at most one target row: say half of them do, to start.
-            prior = min(0.5, 0.5 / n_right)
-            linker = Linker([left, right], model.settings(fields, prior), log_level=None)
-            _train(linker, fields, n_left, n_right, prior)
+            linker = Linker([left, right], settings, log_level=None)
+            linkers.append(linker)
+            _train(linker, engine, fields, n_left, n_right, prior)
             predictions = linker.inference.predict(
                 threshold_match_probability=threshold, warning_mode="never"
             )
             _write_best(engine, predictions.physical_name)
         except EngineError:
             raise
-        except Exception as exc:  # noqa: BLE001 - splink/duckdb messages can quote data
+        except Exception as exc:  # noqa: BLE001 - splink/engine messages can quote data
             raise EngineError(f"probabilistic linkage failed ({type(exc).__name__})") from None
         finally:
-            _drop_splink_tables(linker, db_api)
+            _drop_splink_tables(engine, linkers)
+
+
+def _for_engine(engine: Engine, settings: dict[str, Any]) -> dict[str, Any]:
+    """The model's SQL (written in DuckDB's dialect) as the engine runs it: splink hands
+    conditions and blocking rules to the engine as they are."""
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level["sql_condition"] != "ELSE":
+                level["sql_condition"] = engine.translate(level["sql_condition"])
+    settings["blocking_rules_to_generate_predictions"] = [
+        engine.translate(rule) for rule in settings["blocking_rules_to_generate_predictions"]
+    ]
+    return settings
+
+
+def _estimate_u(
+    engine: Engine,
+    linker_class: Any,
+    settings: dict[str, Any],
+    n_left: int,
+    n_right: int,
+    linkers: list[Any],
+) -> dict[str, Any]:
+    """``settings`` with u estimated on every pair of a sample of each side.
+
+    The sample is ours, not splink's: splink samples by the engine's own hash function
+    (DuckDB's ``hash`` and Spark's murmur3 pick different rows), so the same inputs would give
+    different models, and different links, on each engine. Rows ordered by the MD5 of their
+    row number (the same on every engine), the first ``k`` of each side, so that the pairs
+    number at most :data:`U_MAX_PAIRS`; splink then takes all of them, unsampled and in one
+    chunk. A failure keeps the settings as they were (u from splink's defaults).
+    """
+    share = min(1.0, math.sqrt(U_MAX_PAIRS / (n_left * n_right)))
+    sizes = (max(1, math.ceil(share * n_left)), max(1, math.ceil(share * n_right)))
+    try:
+        for table, sample, k in ((_LEFT, _LEFT_U, sizes[0]), (_RIGHT, _RIGHT_U, sizes[1])):
+            engine.execute(
+                f"create or replace temp table {sample} as select * from {table} "
+                f"order by md5(_row::VARCHAR || ':{U_SEED}'), _row limit {k}",
+                step="linkage u sample",
+            )
+        db_api = engine.splink_db_api()
+        left = db_api.register(_LEFT_U, table_name="lt_link_leak_u")
+        right = db_api.register(_RIGHT_U, table_name="lt_link_target_u")
+        linker = linker_class([left, right], settings, log_level=None)
+        linkers.append(linker)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=2.0 * sizes[0] * sizes[1], min_count_per_level=None, num_chunks=1
+        )
+        trained: dict[str, Any] = linker.misc.save_model_to_json()
+        return trained
+    except EngineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - degenerate data: keep the previous estimates
+        log.warning("linkage training step u skipped (%s)", type(exc).__name__)
+        return settings
 
 
 def _train(
-    linker: Any, fields: model.LinkFields, n_left: int, n_right: int, fallback: float
+    linker: Any,
+    engine: Engine,
+    fields: model.LinkFields,
+    n_left: int,
+    n_right: int,
+    fallback: float,
 ) -> None:
-    """Prior, u and m estimates; a step that fails keeps the previous values."""
+    """Prior and m estimates (u is in the settings already); a step that fails keeps the
+    previous values."""
     # EM first counts blocked pairs on a sample of this share of rows: all of a small input.
     probe = min(1.0, EM_PROBE_ROWS / max(n_left, n_right))
     steps: list[tuple[str, Any]] = [
         (
             "prior",
             lambda: linker.training.estimate_probability_two_random_records_match(
-                model.deterministic_rules(fields), recall=DETERMINISTIC_RECALL
-            ),
-        ),
-        (
-            "u",
-            lambda: linker.training.estimate_u_using_random_sampling(
-                max_pairs=U_MAX_PAIRS, seed=U_SEED
+                [engine.translate(r) for r in model.deterministic_rules(fields)],
+                recall=DETERMINISTIC_RECALL,
             ),
         ),
     ]
-    for rule in model.training_rules(fields):
+    for rule in (engine.translate(r) for r in model.training_rules(fields)):
         steps.append(
             (
                 "em",
@@ -317,11 +400,10 @@ def _write_best(engine: Engine, predictions: str) -> None:
     )
 
 
-def _drop_splink_tables(linker: Any, db_api: Any) -> None:
+def _drop_splink_tables(engine: Engine, linkers: Sequence[Any]) -> None:
     try:
-        if linker is not None:
+        for linker in linkers:
             linker.table_management.delete_tables_created_by_splink_from_db()
-        # splink's prior estimate registers this relation on the connection and leaves it.
-        db_api.duckdb_con.unregister("result_df")
+        engine.release_splink()
     except Exception as exc:  # noqa: BLE001 - cleanup must not hide the result
         log.warning("splink tables not dropped (%s)", type(exc).__name__)
