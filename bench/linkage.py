@@ -196,7 +196,7 @@ def febrl(engine: Engine, spark: Engine | None) -> list[dict[str, Any]]:
                 try_strptime(dob_s, '%Y%m%d')::DATE as dob from {name}"""
         )
     engine.execute(
-        """create or replace temp table truth as select a._row as leak_row, b._row as t_row
+        """create or replace table truth as select a._row as leak_row, b._row as t_row
            from febrl_b a join febrl_a b on a.rec = b.rec"""
     )
     cols = [

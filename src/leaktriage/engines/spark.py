@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -271,7 +272,11 @@ class SparkEngine(Engine):
             master = master or default_master()
             if master:
                 builder = builder.master(master)
-            if (master or "local").startswith("local"):
+        # A JVM this process starts: local mode, or a Spark Connect server started in-process
+        # (``SPARK_REMOTE=local[...]``). A remote server (``sc://``) has its own settings.
+        starts_jvm = not remote or remote.startswith("local")
+        if starts_jvm:
+            if (remote or master or "local").startswith("local"):
                 # local mode: Python workers run in this interpreter's environment
                 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             for key, value in STARTUP_CONF.items():
@@ -281,7 +286,11 @@ class SparkEngine(Engine):
         for key, value in conf.items():
             builder = builder.config(key, value)
         try:
-            session = builder.getOrCreate()
+            with warnings.catch_warnings():
+                # A Connect client re-sends start-up settings as session settings, which the
+                # server refuses with a warning each (they were applied at its start).
+                warnings.filterwarnings("ignore", message="Failed to set", category=UserWarning)
+                session = builder.getOrCreate()
         except Exception as exc:  # noqa: BLE001 - JVM/cluster start-up failures
             where = remote or master or "local mode"
             raise EngineError(
@@ -487,10 +496,14 @@ class SparkEngine(Engine):
         Jaro-Winkler is this engine's own UDF, identical to DuckDB's."""
         from splink.backends.spark import SparkAPI
 
+        # splink's own default (half the shuffle partitions), without its probe of
+        # ``spark.default.parallelism``, which a Connect server logs as an error when unset
+        partitions = int(self.spark.conf.get("spark.sql.shuffle.partitions") or 200)
         return SparkAPI(
             spark_session=self.spark,
             break_lineage_method="persist",
             register_udfs_automatically=False,
+            num_partitions_on_repartition=max(1, (partitions + 1) // 2),
         )
 
     def release_splink(self) -> None:
