@@ -112,30 +112,6 @@ def run_triage(
         )
         targets.append(target)
         infos[target.key] = info
-    if data is e:
-        match_exact(e, leak, targets)
-    else:
-        # the same SQL on the scale-out engine, against each target's exported index
-        indexed = [replace(t, profile=ws.index_view(data, infos[t.key])) for t in targets]
-        match_exact(data, leak, indexed)
-        stage("linkage")
-        # splink on the scale-out engine too (its SparkAPI), against the indexed profiles
-        linkage = ev_linkage.compute(
-            TriageContext(
-                engine=data,
-                leak=leak,
-                leak_columns=columns,
-                leak_rows=rows,
-                targets=indexed,
-                infos=infos,
-                claimed_records=claimed_records,
-                case=case,
-            )
-        )
-        for table in HANDED_BACK:
-            transfer(data, table, e, table)
-        for table in (*HANDED_BACK, *LINKAGE_WORK):
-            data.execute(f"drop table if exists {table}")
     ctx = TriageContext(
         engine=e,
         leak=leak,
@@ -146,6 +122,19 @@ def run_triage(
         claimed_records=claimed_records,
         case=case,
     )
+    if data is e:
+        match_exact(e, leak, targets)
+    else:
+        # the same SQL on the scale-out engine, against each target's exported index
+        indexed = [replace(t, profile=ws.index_view(data, infos[t.key])) for t in targets]
+        match_exact(data, leak, indexed)
+        stage("linkage")
+        # splink on the scale-out engine too (its SparkAPI), against the indexed profiles
+        linkage = ev_linkage.compute(replace(ctx, engine=data, targets=indexed))
+        for table in HANDED_BACK:
+            transfer(data, table, e, table)
+        for table in (*HANDED_BACK, *LINKAGE_WORK):
+            data.execute(f"drop table if exists {table}")
     sample = _store_case_sample(ws, ctx, path) if case else None
 
     if data is e:
