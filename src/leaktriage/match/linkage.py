@@ -9,9 +9,12 @@ connection, so no data leaves the engine:
   "JUAN"), surnames (swapped paterno/materno as a level; term-frequency adjusted, as Peruvian
   surnames are very skewed), birth date, address, and equality of every identifier token both
   sides have (see :mod:`leaktriage.match._splink_settings`);
-* unsupervised training: the prior from near-deterministic rules, u by random sampling, m by EM
-  on two blocking rules. Each training step may fail on degenerate data (tiny inputs, no
-  blocked pairs, no convergence); the model then keeps the prior m values it starts from.
+* unsupervised training: the prior from near-deterministic rules, u from every pair of a fixed
+  sample of each side, m by EM on two blocking rules (on a fixed sample of leak rows when a
+  rule blocks more than ``EM_MAX_PAIRS`` pairs). The samples are drawn the same way on every
+  engine (MD5 order of row numbers), so DuckDB and Spark train the same model and make the
+  same links. Each training step may fail on degenerate data (tiny inputs, no blocked pairs,
+  no convergence); the model then keeps the prior m values it starts from.
 
 Table written (engine-side, replaced on each run)::
 
@@ -51,10 +54,8 @@ MAX_PAIRS = 30_000_000
 U_MAX_PAIRS = 5e5
 #: Seed of that sample: the same inputs give the same model and the same links.
 U_SEED = 7
-#: Pairs EM trains on per blocking rule, at most.
+#: Pairs EM trains on per blocking rule, at most: beyond, on the pairs of a sample of leak rows.
 EM_MAX_PAIRS = 2e6
-#: Rows per side EM samples to count its blocked pairs before sampling them down.
-EM_PROBE_ROWS = 20_000
 #: A birth date shared by more than this share of rows (and more than ``STOP_TOKEN_COUNT``
 #: rows) is a placeholder, not a birthday.
 PLACEHOLDER_DATE_SHARE = 0.005
@@ -63,9 +64,9 @@ DETERMINISTIC_RECALL = 0.7
 
 _LEFT = "lt_link_left"
 _RIGHT = "lt_link_right"
-#: The samples u is estimated on.
-_LEFT_U = "lt_link_left_u"
-_RIGHT_U = "lt_link_right_u"
+#: The samples training steps run on.
+_LEFT_S = "lt_link_left_s"
+_RIGHT_S = "lt_link_right_s"
 _PART = r'(?:[A-Za-z_][A-Za-z0-9_]*|"[A-Za-z0-9_]+")'
 #: A table name as stages write it: ``name``, ``schema.name``, either part quoted.
 _SAFE_NAME = re.compile(rf"^{_PART}(?:\.{_PART})?$")
@@ -152,7 +153,7 @@ def link_probabilistic(
             _link(engine, fields, n_left, n_right, threshold)
             log.info("probabilistic linkage: %d rows against %d", n_left, n_right)
     finally:
-        for table in (_LEFT, _RIGHT, _LEFT_U, _RIGHT_U):
+        for table in (_LEFT, _RIGHT, _LEFT_S, _RIGHT_S):
             engine.execute(f"drop table if exists {table}", step="linkage cleanup")
     return LINK_PAIRS
 
@@ -257,14 +258,22 @@ def _link(
     settings = _for_engine(engine, model.settings(fields, prior))
     with _quiet_splink():
         linkers: list[Any] = []
-        try:
-            settings = _estimate_u(engine, Linker, settings, n_left, n_right, linkers)
+
+        def linker_on(left: str, right: str, settings: dict[str, Any]) -> Any:
             db_api = engine.splink_db_api()
-            left = db_api.register(_LEFT, table_name="lt_link_leak")
-            right = db_api.register(_RIGHT, table_name="lt_link_target")
-            linker = Linker([left, right], settings, log_level=None)
-            linkers.append(linker)
-            _train(linker, engine, fields, n_left, n_right, prior)
+            made = Linker(
+                [
+                    db_api.register(left, table_name="lt_link_leak"),
+                    db_api.register(right, table_name="lt_link_target"),
+                ],
+                settings,
+                log_level=None,
+            )
+            linkers.append(made)
+            return made
+
+        try:
+            linker = _train(engine, linker_on, settings, fields, n_left, n_right, prior)
             predictions = linker.inference.predict(
                 threshold_match_probability=threshold, warning_mode="never"
             )
@@ -290,88 +299,84 @@ def _for_engine(engine: Engine, settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _estimate_u(
-    engine: Engine,
-    linker_class: Any,
-    settings: dict[str, Any],
-    n_left: int,
-    n_right: int,
-    linkers: list[Any],
-) -> dict[str, Any]:
-    """``settings`` with u estimated on every pair of a sample of each side.
-
-    The sample is ours, not splink's: splink samples by the engine's own hash function
-    (DuckDB's ``hash`` and Spark's murmur3 pick different rows), so the same inputs would give
-    different models, and different links, on each engine. Rows ordered by the MD5 of their
-    row number (the same on every engine), the first ``k`` of each side, so that the pairs
-    number at most :data:`U_MAX_PAIRS`; splink then takes all of them, unsampled and in one
-    chunk. A failure keeps the settings as they were (u from splink's defaults).
-    """
-    share = min(1.0, math.sqrt(U_MAX_PAIRS / (n_left * n_right)))
-    sizes = (max(1, math.ceil(share * n_left)), max(1, math.ceil(share * n_right)))
-    try:
-        for table, sample, k in ((_LEFT, _LEFT_U, sizes[0]), (_RIGHT, _RIGHT_U, sizes[1])):
-            engine.execute(
-                f"create or replace temp table {sample} as select * from {table} "
-                f"order by md5(_row::VARCHAR || ':{U_SEED}'), _row limit {k}",
-                step="linkage u sample",
-            )
-        db_api = engine.splink_db_api()
-        left = db_api.register(_LEFT_U, table_name="lt_link_leak_u")
-        right = db_api.register(_RIGHT_U, table_name="lt_link_target_u")
-        linker = linker_class([left, right], settings, log_level=None)
-        linkers.append(linker)
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=2.0 * sizes[0] * sizes[1], min_count_per_level=None, num_chunks=1
-        )
-        trained: dict[str, Any] = linker.misc.save_model_to_json()
-        return trained
-    except EngineError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - degenerate data: keep the previous estimates
-        log.warning("linkage training step u skipped (%s)", type(exc).__name__)
-        return settings
+def _sample(engine: Engine, table: str, into: str, rows: int, salt: str) -> None:
+    """The first ``rows`` rows of ``table`` in the order of their row number's MD5: a fixed
+    pseudo-random sample that every engine draws alike (splink's own samples follow the
+    backend's hash function, DuckDB's ``hash`` or Spark's murmur3, so the same inputs would
+    train different models, and make different links, on each engine)."""
+    engine.execute(
+        f"create or replace temp table {into} as select * from {table} "
+        f"order by md5(_row::VARCHAR || ':{salt}'), _row limit {max(1, rows)}",
+        step="linkage sample",
+    )
 
 
 def _train(
-    linker: Any,
     engine: Engine,
+    linker_on: Any,
+    settings: dict[str, Any],
     fields: model.LinkFields,
     n_left: int,
     n_right: int,
     fallback: float,
-) -> None:
-    """Prior and m estimates (u is in the settings already); a step that fails keeps the
-    previous values."""
-    # EM first counts blocked pairs on a sample of this share of rows: all of a small input.
-    probe = min(1.0, EM_PROBE_ROWS / max(n_left, n_right))
-    steps: list[tuple[str, Any]] = [
-        (
-            "prior",
-            lambda: linker.training.estimate_probability_two_random_records_match(
-                [engine.translate(r) for r in model.deterministic_rules(fields)],
-                recall=DETERMINISTIC_RECALL,
-            ),
-        ),
-    ]
-    for rule in (engine.translate(r) for r in model.training_rules(fields)):
-        steps.append(
-            (
-                "em",
-                lambda rule=rule: (
-                    linker.training.estimate_parameters_using_expectation_maximisation(
-                        rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=probe
-                    )
-                ),
-            )
+) -> Any:
+    """The trained linker over the whole inputs: u, the prior, then m by EM per training rule.
+
+    Every step that samples runs on samples of ours (:func:`_sample`), on which splink then
+    takes every pair, unsampled and in one chunk; the model moves between linkers as splink's
+    JSON. A step that fails (degenerate data: tiny inputs, no blocked pairs, no convergence)
+    keeps the estimates it started from.
+    """
+    # u: every pair of a sample of each side, at most U_MAX_PAIRS pairs
+    share = min(1.0, math.sqrt(U_MAX_PAIRS / (n_left * n_right)))
+    if share < 1:
+        log.info("linkage u on a sample of %.1f%% of each side", 100 * share)
+    try:
+        _sample(engine, _LEFT, _LEFT_S, math.ceil(share * n_left), str(U_SEED))
+        _sample(engine, _RIGHT, _RIGHT_S, math.ceil(share * n_right), str(U_SEED))
+        sampled = linker_on(_LEFT_S, _RIGHT_S, settings)
+        pairs = math.ceil(share * n_left) * math.ceil(share * n_right)
+        sampled.training.estimate_u_using_random_sampling(
+            max_pairs=2.0 * pairs, min_count_per_level=None, num_chunks=1
         )
-    for name, step in steps:
+        settings = sampled.misc.save_model_to_json()
+    except EngineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - degenerate data: keep the previous estimates
+        log.warning("linkage training step u skipped (%s)", type(exc).__name__)
+
+    linker = linker_on(_LEFT, _RIGHT, settings)
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [engine.translate(r) for r in model.deterministic_rules(fields)],
+            recall=DETERMINISTIC_RECALL,
+        )
+    except Exception as exc:  # noqa: BLE001 - degenerate data: keep the starting prior
+        log.warning("linkage training step prior skipped (%s)", type(exc).__name__)
+    _keep_prior_in_bounds(linker, fallback)
+
+    # m: EM on each rule's blocked pairs; on a sample of leak rows when they are too many
+    for rule in model.training_rules(fields):
+        row = engine.fetch_one(
+            f"select count(*) from {_LEFT} l join {_RIGHT} r on {rule}", step="linkage blocking"
+        )
+        blocked = int(row[0]) if row else 0
+        trainer = linker
+        if blocked > EM_MAX_PAIRS:
+            k = math.ceil(n_left * EM_MAX_PAIRS / blocked)
+            log.info("linkage EM on %d of %d leak rows (%d blocked pairs)", k, n_left, blocked)
+            _sample(engine, _LEFT, _LEFT_S, k, "em")
+            trainer = linker_on(_LEFT_S, _RIGHT, linker.misc.save_model_to_json())
         try:
-            step()
+            trainer.training.estimate_parameters_using_expectation_maximisation(
+                engine.translate(rule)
+            )
         except Exception as exc:  # noqa: BLE001 - degenerate data: keep the previous estimates
-            log.warning("linkage training step %s skipped (%s)", name, type(exc).__name__)
-        if name == "prior":
-            _keep_prior_in_bounds(linker, fallback)
+            log.warning("linkage training step em skipped (%s)", type(exc).__name__)
+            continue
+        if trainer is not linker:
+            linker = linker_on(_LEFT, _RIGHT, trainer.misc.save_model_to_json())
+    return linker
 
 
 def _keep_prior_in_bounds(linker: Any, fallback: float) -> None:
