@@ -16,6 +16,7 @@ import pytest
 from _names_only import write_names_only_leak
 
 from leaktriage.engines.spark import SparkEngine
+from leaktriage.evidence import linkage as ev_linkage
 from leaktriage.triage import run_triage
 from leaktriage.workspace import Workspace
 
@@ -62,3 +63,23 @@ def test_same_answers_on_spark(
     assert linkage == duck["evidence"]["linkage"]
     if scenario == "names_only":
         assert linkage["ran"] and linkage["linked_rows"] >= 250
+
+
+def test_sampled_linkage_same_on_spark(
+    parity_world: tuple[Path, dict[str, Any], Workspace],
+    spark: SparkEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More unsettled records than linkage takes one by one: both engines link the same
+    fixed sample and report the same estimate, and keep no record-level link from it."""
+    root, _, ws = parity_world
+    path = root.parent / "names_only_sampled.csv"
+    write_names_only_leak(root / "sources" / "crm.csv", path)
+    monkeypatch.setattr(ev_linkage, "MAX_ROWS", 150)
+    duck = run_triage(ws, path)
+    on_spark = run_triage(ws, path, engine=spark)
+    linkage = on_spark["evidence"]["linkage"]
+    assert linkage == duck["evidence"]["linkage"]
+    assert linkage["sampled"] and linkage["linked_in"] == 150 and linkage["linked_rows"] > 0
+    assert on_spark["genuine_fraction"] == duck["genuine_fraction"]
+    assert on_spark["matched_customers"] == duck["matched_customers"] == 0

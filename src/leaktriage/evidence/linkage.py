@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from leaktriage.engines.base import Engine
 from leaktriage.evidence._context import TriageContext
 from leaktriage.match import Target, link_probabilistic
-from leaktriage.match.linkage import LinkageTooBroad
+from leaktriage.match.linkage import LinkageTooBroad, sample_rows
 
 __all__ = ["MAX_ROWS", "THRESHOLD", "compute"]
 
@@ -30,12 +31,19 @@ MAX_ROWS = 10_000
 THRESHOLD = 0.99
 
 
-def _best_named_source(ctx: TriageContext) -> list[Target]:
-    """The one source linkage runs against (a list of none or one): with names, most exact
-    agreements, richest fields."""
+def _empty_linked_rows(e: Engine) -> None:
+    e.execute(
+        "create or replace temp table linked_rows (leak_row bigint, target varchar, "
+        "t_row bigint, match_probability double)"
+    )
+
+
+def _best_named_source(ctx: TriageContext) -> Target | None:
+    """The one source linkage runs against: with names, most exact agreements, richest
+    fields; ``None`` when no source has names."""
     named = [t for t in ctx.of_kind("source") if t.spec.has_names()]
     if not named:
-        return []
+        return None
 
     def rank(t: Target) -> tuple[int, int]:
         row = ctx.engine.fetch_one(
@@ -44,18 +52,15 @@ def _best_named_source(ctx: TriageContext) -> list[Target]:
         fields = sum(t.spec.has(f) for f in ("dob", "address")) + len(t.spec.domains())
         return (int(row[0]) if row else 0, fields)
 
-    return [max(named, key=rank)]
+    return max(named, key=rank)
 
 
 def compute(ctx: TriageContext) -> dict[str, Any]:
     """Run the linkage and return its figures."""
     e = ctx.engine
-    e.execute(
-        "create or replace temp table linked_rows (leak_row bigint, target varchar, "
-        "t_row bigint, match_probability double)"
-    )
-    sources = _best_named_source(ctx)
-    if not ctx.leak.has_names() or not sources:
+    _empty_linked_rows(e)
+    target = _best_named_source(ctx)
+    if not ctx.leak.has_names() or target is None:
         return {"ran": False, "reason": "names are needed on both sides"}
     keys = ctx.keys("source")
     # Records no identifier of theirs finds at all; a record whose identifier belongs to a
@@ -71,13 +76,9 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         return {"ran": False, "reason": "every record was settled by exact identifiers"}
     sampled = unsettled > MAX_ROWS
     if sampled:
-        # a fixed sample, the same on every engine: rows in the order of their row number's MD5
-        e.execute(
-            f"create or replace temp table unsettled as select _row from unsettled "
-            f"order by md5(_row::VARCHAR || ':7'), _row limit {MAX_ROWS}"
-        )
+        # a fixed sample, the same on every engine
+        sample_rows(e, "unsettled", "unsettled", MAX_ROWS, "7")
     considered = e.count("unsettled")
-    (target,) = sources
     try:
         pairs = link_probabilistic(
             e,
@@ -110,13 +111,7 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
     by_source = [{"source": target.name, "linked_rows": linked}]
     if sampled:
         # An estimate only: the record-level genuine set keeps to exact matches.
-        e.execute(
-            "create or replace temp table linked_rows (leak_row bigint, target varchar, "
-            "t_row bigint, match_probability double)"
-        )
-    if sampled:
-        # An estimate only: the record-level genuine set keeps to exact matches.
-        e.execute("delete from linked_rows")
+        _empty_linked_rows(e)
     log.info("linkage: %d of %d unsettled records linked", linked, considered)
     return {
         "ran": True,

@@ -40,7 +40,7 @@ from leaktriage.match.exact import STOP_TOKEN_COUNT
 from leaktriage.match.profile import DOMAINS, ProfileSpec
 from leaktriage.normalize.text import fold_text
 
-__all__ = ["LINK_PAIRS", "MAX_PAIRS", "LinkageTooBroad", "link_probabilistic"]
+__all__ = ["LINK_PAIRS", "MAX_PAIRS", "LinkageTooBroad", "link_probabilistic", "sample_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -166,12 +166,6 @@ def _empty_pairs(engine: Engine) -> None:
     )
 
 
-def _fold(expr: str, keep: str = "") -> str:
-    """Folded as the pipeline folds names (upper case, no accents, single spaces): the
-    identity on normalized values, and written once for every engine."""
-    return fold_text(expr, keep=keep)
-
-
 def _placeholder_guard(expr: str, limit: str) -> str:
     """``expr``, or NULL where more than ``limit`` rows share its value: a placeholder
     ("000000000", 1900-01-01) is no evidence, and blocking on it would explode."""
@@ -191,10 +185,10 @@ def _prepare(
     once in an inner query, derived and guarded in the outer one."""
     inner = [
         "p._row",
-        f"{_fold('p.given')} as given",
-        f"{_fold('p.sur1')} as sur1",
-        f"{_fold('p.sur2')} as sur2",
-        f"{_fold('p.address', keep='#')} as address",
+        f"{fold_text('p.given')} as given",
+        f"{fold_text('p.sur1')} as sur1",
+        f"{fold_text('p.sur2')} as sur2",
+        f"{fold_text('p.address', keep='#')} as address",
         "p.dob",
         *(f"p.{tok}" for tok in fields.tokens),
         *(f"nullif(trim(t.{quote_ident(c)}::VARCHAR), '') as x_{c}" for c in extra),
@@ -299,7 +293,7 @@ def _for_engine(engine: Engine, settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _sample(engine: Engine, table: str, into: str, rows: int, salt: str) -> None:
+def sample_rows(engine: Engine, table: str, into: str, rows: int, salt: str) -> None:
     """The first ``rows`` rows of ``table`` in the order of their row number's MD5: a fixed
     pseudo-random sample that every engine draws alike (splink's own samples follow the
     backend's hash function, DuckDB's ``hash`` or Spark's murmur3, so the same inputs would
@@ -322,7 +316,7 @@ def _train(
 ) -> Any:
     """The trained linker over the whole inputs: u, the prior, then m by EM per training rule.
 
-    Every step that samples runs on samples of ours (:func:`_sample`), on which splink then
+    Every step that samples runs on samples of ours (:func:`sample_rows`), on which splink then
     takes every pair, unsampled and in one chunk; the model moves between linkers as splink's
     JSON. A step that fails (degenerate data: tiny inputs, no blocked pairs, no convergence)
     keeps the estimates it started from.
@@ -331,13 +325,14 @@ def _train(
     share = min(1.0, math.sqrt(U_MAX_PAIRS / (n_left * n_right)))
     if share < 1:
         log.info("linkage u on a sample of %.1f%% of each side", 100 * share)
+    k_left, k_right = math.ceil(share * n_left), math.ceil(share * n_right)
     try:
-        _sample(engine, _LEFT, _LEFT_S, math.ceil(share * n_left), str(U_SEED))
-        _sample(engine, _RIGHT, _RIGHT_S, math.ceil(share * n_right), str(U_SEED))
+        sample_rows(engine, _LEFT, _LEFT_S, k_left, str(U_SEED))
+        sample_rows(engine, _RIGHT, _RIGHT_S, k_right, str(U_SEED))
         sampled = linker_on(_LEFT_S, _RIGHT_S, settings)
-        pairs = math.ceil(share * n_left) * math.ceil(share * n_right)
+        # more than the sample's pairs: splink then takes every one of them
         sampled.training.estimate_u_using_random_sampling(
-            max_pairs=2.0 * pairs, min_count_per_level=None, num_chunks=1
+            max_pairs=2.0 * k_left * k_right, min_count_per_level=None, num_chunks=1
         )
         settings = sampled.misc.save_model_to_json()
     except EngineError:
@@ -365,7 +360,7 @@ def _train(
         if blocked > EM_MAX_PAIRS:
             k = math.ceil(n_left * EM_MAX_PAIRS / blocked)
             log.info("linkage EM on %d of %d leak rows (%d blocked pairs)", k, n_left, blocked)
-            _sample(engine, _LEFT, _LEFT_S, k, "em")
+            sample_rows(engine, _LEFT, _LEFT_S, k, "em")
             trainer = linker_on(_LEFT_S, _RIGHT, linker.misc.save_model_to_json())
         try:
             trainer.training.estimate_parameters_using_expectation_maximisation(
