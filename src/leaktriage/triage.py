@@ -44,7 +44,7 @@ __all__ = ["SCHEMA_VERSION", "run_triage"]
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-#: Tables a scale-out engine hands back to the workspace engine after matching.
+#: Tables a scale-out engine hands back to the workspace engine after matching and linkage.
 HANDED_BACK = ("leak", "lp", "match_hits", "match_best", "linked_rows")
 #: Working tables of the linkage stage, dropped from a scale-out engine after the hand-back.
 LINKAGE_WORK = ("unsettled", "link_pairs")
@@ -76,8 +76,9 @@ def run_triage(
     ``discovered_at`` (default: now) starts the regulatory clocks; ``jurisdictions`` (default:
     the rules file's ``default``) chooses which apply. ``engine``: a scale-out engine that
     runs the data-proportional stages (reading, normalizing and tokenizing the leak, the token
-    joins and best-candidate comparison against every target's index); their per-record tables
-    then come back to the workspace engine, where linkage, evidence and exposure run.
+    joins and best-candidate comparison against every target's index, probabilistic linkage);
+    their per-record tables then come back to the workspace engine, where evidence and
+    exposure run.
     """
     discovered = discovered_at or datetime.now(UTC).replace(microsecond=0)
     if discovered.tzinfo is None:
