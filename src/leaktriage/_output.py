@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,6 +119,7 @@ def print_ingest(
     if lines:
         shown = ", ".join(str(n) for n in lines[:10])
         out.print(f"  malformed rows at lines {shown}{' …' if len(lines) > 10 else ''}")
+    print_tables(input_json)
     table = Table("column", "type", "scheme", "confidence", box=None, pad_edge=False)
     for col in columns:
         conf = col["confidence"]
@@ -126,6 +128,24 @@ def print_ingest(
             col["name"], col["type"], col.get("scheme") or "", f"[{style}]{conf:.2f}[/{style}]"
         )
     out.print(table)
+
+
+def print_tables(input_json: dict[str, Any]) -> None:
+    """Which table of a multi-table input was read, and the others that hold personal data."""
+    tables = input_json.get("tables") or []
+    if len(tables) < 2:
+        return
+    out.print(
+        f"  read table {input_json.get('table')!s} of {len(tables)}", markup=False, soft_wrap=True
+    )
+    for other in input_json.get("other_personal_tables") or []:
+        rows = f"{other['rows']:,} rows, " if other.get("rows") is not None else ""
+        out.print(
+            f"  also personal data: {other['name']} ({rows}{', '.join(other['personal_columns'])})"
+            f" — read it with --table {shlex.quote(other['name'])}",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def write_report(result: dict[str, Any], path: Path) -> None:
@@ -163,6 +183,7 @@ def print_triage(r: dict[str, Any], json_path: Path | None, html_path: Path | No
         out.print(f"source: [bold]{attribution['source']}[/bold]   snapshot: {window}")
     for reason in v["reasons"]:
         out.print(f"  • {reason}", markup=False)
+    print_tables(r["input"])
     tiers = r["exposure"]["by_tier"]
     if tiers:
         out.print("exposed by tier: " + ", ".join(f"{k} {n:,}" for k, n in sorted(tiers.items())))

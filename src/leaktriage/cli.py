@@ -193,13 +193,16 @@ def _data_engine(
 
 
 def _ingest_options(
-    progress: Callable[[int, int], None], on_error: OnError = OnError.skip
+    progress: Callable[[int, int], None],
+    on_error: OnError = OnError.skip,
+    table: str | None = None,
 ) -> IngestOptions:
-    """Ingest options from the command line: error handling, limits, progress."""
+    """Ingest options from the command line: error handling, table, limits, progress."""
     from leaktriage.ingest import IngestOptions
 
     return IngestOptions(
         on_error=on_error.value,
+        table=table,
         progress=progress,
         max_input_bytes=state.max_input_bytes,
         max_ratio=state.max_ratio,
@@ -272,6 +275,7 @@ def _add(
     region: str,
     engine: EngineName = EngineName.duckdb,
     spark_master: str | None = None,
+    table: str | None = None,
 ) -> None:
 
     started = time.perf_counter()
@@ -281,7 +285,7 @@ def _add(
         byte_progress(f"reading {file.name}") as progress,
         _data_engine(engine, ws, spark_master, progress) as data,
     ):
-        options = _ingest_options(progress, on_error)
+        options = _ingest_options(progress, on_error, table)
         info, prepared = ws.add_file(
             kind,
             name,
@@ -314,6 +318,14 @@ SparkMasterOption = Annotated[
         "default: $SPARK_REMOTE (Spark Connect), spark-defaults, else local mode.",
     ),
 ]
+TableOption = Annotated[
+    str | None,
+    typer.Option(
+        "--table",
+        help="Multi-table input (SQL dump, workbook, archive): the table, sheet or member to "
+        "read. Default: the one with the most personal-identifier columns.",
+    ),
+]
 OnErrorOption = Annotated[
     OnError, typer.Option("--on-error", help="Skip and count malformed rows, or fail on the first.")
 ]
@@ -343,6 +355,7 @@ def source_add(
     on_error: OnErrorOption = OnError.skip,
     region: RegionOption = "PE",
     spark_master: SparkMasterOption = None,
+    table: TableOption = None,
 ) -> None:
     """Register (or replace) a reference source: tokens and encrypted fuzzy fields only."""
     _require_engine(engine)
@@ -360,6 +373,7 @@ def source_add(
             region.upper(),
             engine,
             spark_master,
+            table,
         )
     )
 
@@ -403,6 +417,7 @@ def corpus_add(
     on_error: OnErrorOption = OnError.skip,
     region: RegionOption = "PE",
     spark_master: SparkMasterOption = None,
+    table: TableOption = None,
 ) -> None:
     """Register a known prior leak (tokens only) so that re-publications are recognised."""
     _require_engine(engine)
@@ -419,6 +434,7 @@ def corpus_add(
             region.upper(),
             engine,
             spark_master,
+            table,
         )
     )
 
@@ -478,6 +494,7 @@ def triage(
     ] = None,
     rules_file: RulesOption = None,
     spark_master: SparkMasterOption = None,
+    table: TableOption = None,
 ) -> None:
     """Judge a leak: genuine, recycled, fabricated, mixed, unrelated or inconclusive."""
     _require_engine(engine)
@@ -511,7 +528,7 @@ def triage(
                 case=case,
                 claimed_records=claimed_records,
                 overrides=overrides,
-                options=_ingest_options(progress, on_error),
+                options=_ingest_options(progress, on_error, table),
                 region=region.upper(),
                 on_stage=progress.stage,
                 rules=load_tier_rules(rules_file),

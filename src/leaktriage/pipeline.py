@@ -28,7 +28,7 @@ import pyarrow as pa
 from leaktriage.classify import ColumnGuess, classify_columns
 from leaktriage.engines.base import Engine, quote_ident
 from leaktriage.errors import EngineError, LeakTriageError
-from leaktriage.ingest import IngestOptions, IngestReport, open_input
+from leaktriage.ingest import IngestOptions, IngestReport, LeakReader, open_input
 from leaktriage.normalize import detect_date_format, normalize_exprs
 from leaktriage.tokens import Keyring, token_sql
 from leaktriage.vocab import IDENTIFIER_TYPES, PRESENCE_ONLY_TYPES
@@ -39,6 +39,29 @@ log = logging.getLogger(__name__)
 
 ROW_COLUMN = "_row"
 _DATE_TYPES = frozenset({"birth_date", "date"})
+#: Column types that make a table personal data: what identifies a person or a line. The
+#: customer key is left out: every table that refers to customers holds it.
+PERSONAL_TYPES = frozenset(
+    {
+        "msisdn",
+        "phone",
+        "national_id",
+        "email",
+        "imsi",
+        "iccid",
+        "imei",
+        "full_name",
+        "given_name",
+        "surname",
+        "birth_date",
+        "address",
+        "ki",
+        "opc",
+        "password_hash",
+    }
+)
+#: Rows of each table classified to choose which table of a multi-table input to read.
+TABLE_PROBE_ROWS = 200
 
 
 @dataclass
@@ -187,6 +210,39 @@ def _plan(
     return prepared, inner, outer
 
 
+def choose_table(reader: LeakReader, overrides: Mapping[str, str] | None, region: str) -> None:
+    """Read the table of a multi-table input with the most personal-identifier columns.
+
+    A dump's largest table is often a join table (``PlaylistTrack``, ``rental``) of two ids;
+    the customers are elsewhere. Each table's first rows are classified; the one with most
+    :data:`PERSONAL_TYPES` columns wins (ties: more rows, then file order) and the others that
+    hold personal data are named in the report, so the user can read them with ``--table``.
+    """
+    if len(reader.tables) < 2:
+        return
+    found: list[tuple[str, int | None, list[str]]] = []
+    for table in reader.tables:
+        reader.select_table(table.name)
+        guesses = classify_columns(
+            reader.sample(TABLE_PROBE_ROWS), overrides=overrides, region=region
+        )
+        personal = sorted({g.type for g in guesses if g.type in PERSONAL_TYPES})
+        found.append((table.name, table.rows, personal))
+    best = max(range(len(found)), key=lambda i: (len(found[i][2]), found[i][1] or 0, -i))
+    reader.select_table(found[best][0])
+    reader.report.personal_tables = [
+        {"name": name, "rows": rows, "personal_columns": personal}
+        for i, (name, rows, personal) in enumerate(found)
+        if i != best and personal
+    ]
+    log.info(
+        "multi-table input: read %s of %d tables (%d others hold personal data)",
+        found[best][0],
+        len(found),
+        len(reader.report.personal_tables),
+    )
+
+
 def prepare_input(
     engine: Engine,
     keyring: Keyring,
@@ -208,6 +264,8 @@ def prepare_input(
     """
     keyring.bind(engine)
     with open_input(path, options) as reader:
+        if options is None or options.table is None:
+            choose_table(reader, overrides, region)
         sample = reader.sample()
         guesses = classify_columns(sample, overrides=overrides, region=region)
         if on_classified:

@@ -182,7 +182,7 @@ def run_triage(
     if case and sample:
         ex_customers.store(ctx, case, sample)
         ws.engine.checkpoint()
-    examples = _masked_examples(ctx, path, options)
+    examples = _masked_examples(ctx, path, options, prepared.report.table)
     clock_rules = load_clock_rules()
     owed = obligations(
         exposed_fields=exposure["by_field"],
@@ -257,7 +257,7 @@ EXAMPLES = 3
 
 
 def _masked_examples(
-    ctx: TriageContext, path: Path, options: IngestOptions | None
+    ctx: TriageContext, path: Path, options: IngestOptions | None, table: str | None
 ) -> list[dict[str, str]]:
     """A few genuine records of the leak, every value masked (``J*** Q***``, ``*****4821``).
 
@@ -273,6 +273,8 @@ def _masked_examples(
     wanted = [int(r[0]) for r in rows]
     types = {c["name"]: c["type"] for c in ctx.leak_columns}
     sample_options = IngestOptions(on_error="skip") if options is None else options
+    # The same table as the triage read (a multi-table input's chosen one).
+    sample_options = replace(sample_options, table=table, progress=None)
     with open_input(path, sample_options) as reader:
         sample = reader.sample(SAMPLE_ROWS).to_pylist()
     return [

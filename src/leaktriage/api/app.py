@@ -629,7 +629,10 @@ def create_app(service: Service) -> FastAPI:
                     "multipart/form-data": {
                         "schema": {
                             "type": "object",
-                            "properties": {"file": {"type": "string", "format": "binary"}},
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "table": {"type": "string", "maxLength": 200},
+                            },
                             "required": ["file"],
                         }
                     },
@@ -650,6 +653,15 @@ def create_app(service: Service) -> FastAPI:
                 "formats apart)",
             ),
         ] = None,
+        table: Annotated[
+            str | None,
+            Query(
+                max_length=200,
+                description="Multi-table input (SQL dump, workbook, archive): the table, sheet "
+                "or member to read; default: the one with the most personal-identifier columns. "
+                "A multipart body may carry it as the field 'table' instead.",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         """Upload a leak sample (any format ingest reads), streamed to disk, and queue its
         triage. Raw body or multipart field ``file``. Scope ``cases:write``."""
@@ -666,7 +678,8 @@ def create_app(service: Service) -> FastAPI:
         )
         if received.upload is None:
             raise InputError("no file in the upload (multipart field 'file')")
-        await run_in_threadpool(service.cases.enqueue, name, received.upload)
+        chosen = table or received.fields.get("table")
+        await run_in_threadpool(service.cases.enqueue, name, received.upload, chosen)
         audit.record(who.name, who.kind, "case.upload", case=name)
         return (await run_in_threadpool(_case_or_404, service, name)).to_json()
 

@@ -134,6 +134,8 @@ class _Job:
     case: str
     path: Path
     file_name: str
+    table: str | None = None
+    """Multi-table inputs: the table, sheet or member to read (None: ingest chooses)."""
 
 
 class CaseManager:
@@ -243,7 +245,7 @@ class CaseManager:
 
         log.info("case %s: triage started", job.case)
         try:
-            options = IngestOptions(progress=on_bytes, **self._ingest_limits)
+            options = IngestOptions(progress=on_bytes, table=job.table, **self._ingest_limits)
             result = run_triage(
                 ws,
                 job.path,
@@ -374,9 +376,10 @@ class CaseManager:
         """A new upload file (0600) to stream into; see :class:`UploadSink`."""
         return UploadSink(self.upload_dir, file_name, self.max_upload_bytes)
 
-    def enqueue(self, name: str, upload: UploadSink) -> None:
+    def enqueue(self, name: str, upload: UploadSink, table: str | None = None) -> None:
         """Queue a finished upload for triage. Keeps the original suffix, which ingest reads
-        to tell formats (``.csv.gz``, ``.zip``...)."""
+        to tell formats (``.csv.gz``, ``.zip``...). ``table``: the table, sheet or member of a
+        multi-table input to read (``None``: the one with most personal-identifier columns)."""
         file_name = upload.file_name
         suffixes = "".join(Path(file_name).suffixes[-2:])
         final = upload.path.with_name(upload.path.stem + ".upload" + _safe_suffix(suffixes))
@@ -384,7 +387,7 @@ class CaseManager:
         size = final.stat().st_size
         self._set(name, state="queued", file_name=file_name, file_bytes=size, error=None)
         self._progress[name] = Progress(state="queued")
-        self._queue.put(_Job(name, final, file_name))
+        self._queue.put(_Job(name, final, file_name, (table or "").strip() or None))
         log.info("case %s: sample queued (%d bytes)", name, size)
 
 

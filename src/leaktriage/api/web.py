@@ -294,7 +294,8 @@ def install_web(app: FastAPI, service: Service) -> None:
             raise
         name = settings["name"]
         audit.record(who.name, who.kind, "case.create", case=name)
-        await run_in_threadpool(service.cases.enqueue, name, upload)
+        table = received.fields.get("table", "")[:200]
+        await run_in_threadpool(service.cases.enqueue, name, upload, table)
         audit.record(who.name, who.kind, "case.upload", case=name)
         return RedirectResponse(f"/cases/{name}", status_code=303)
 
@@ -350,7 +351,8 @@ def install_web(app: FastAPI, service: Service) -> None:
             raise
         if received.upload is None:
             return again(400, "Choose a file to upload.")
-        await run_in_threadpool(service.cases.enqueue, name, received.upload)
+        table = received.fields.get("table", "")[:200]
+        await run_in_threadpool(service.cases.enqueue, name, received.upload, table)
         audit.record(who.name, who.kind, "case.upload", case=name)
         return RedirectResponse(f"/cases/{name}", status_code=303)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ._rows import TableInfo
 
 __all__ = ["IngestOptions", "IngestReport"]
 
@@ -27,14 +30,33 @@ class IngestOptions:
     """Force whether the first row (CSV, XLSX) holds column names; ``None`` sniffs it."""
 
     table: str | None = None
-    """SQL dumps: the table to read (plain or schema-qualified name, case-insensitive);
-    ``None`` reads the table with the most rows."""
+    """Multi-table inputs (SQL dumps, workbooks, archives): the table, sheet or member to read
+    (plain or schema-qualified name, case-insensitive); ``None`` reads the table with the most
+    personal-identifier columns (chosen by the pipeline; a reader alone defaults to its
+    largest table)."""
+
+    work_dir: str | None = None
+    """Directory under which extracted archive members are spooled (the workspace's encrypted
+    temp area, ``<workspace>/tmp``); ``None`` uses the system temp directory."""
+
+    max_members: int = 10_000
+    """Archives: more data members than this (over all nested layers) rejects the input."""
+
+    max_columns: int = 1024
+    """More columns than this in a table rejects the input (SQL Server's limit for a table;
+    no customer table of any system we know is wider)."""
+
+    max_line_bytes: int = 64 * 2**20
+    """A physical line longer than this (line-based formats: delimited text, JSON Lines, SQL
+    dumps) rejects the input; 64 MiB is MySQL 8's default ``max_allowed_packet``, so no
+    ``mysqldump`` line with default settings is longer."""
 
     max_input_bytes: int = 100 * 2**30
     """Absolute limit on the decompressed bytes read; over it the input is rejected."""
 
     max_ratio: float = 200.0
-    """Limit on decompressed/compressed bytes, checked while streaming once 1 MiB is out."""
+    """Limit on decompressed bytes over the input file's size, summed over every layer and
+    member of nested archives, checked while streaming once 1 MiB is out."""
 
     max_field_bytes: int = 32 * 2**20
     """A field longer than this (UTF-8 bytes) makes its row malformed."""
@@ -73,6 +95,11 @@ class IngestReport:
     """Archives: malformed rows per member (line numbers are per member)."""
     late_key_rows: int = 0
     """JSON: records holding keys first seen after the key scan (those keys are not columns)."""
+    tables: list[TableInfo] = field(default_factory=list)
+    """Multi-table inputs: every table held (name as written, rows, columns), in file order."""
+    personal_tables: list[dict[str, Any]] = field(default_factory=list)
+    """Multi-table inputs: the tables *not* read that hold personal data, with their personal
+    column types (``{name, rows, personal_columns}``), so a user can read them with ``--table``."""
 
     def input_json(self) -> dict[str, Any]:
         """The ``input`` object of the JSON contracts (required keys first, then extras)."""
@@ -94,4 +121,11 @@ class IngestReport:
             out["skipped_members"] = list(self.skipped_members)
         if self.late_key_rows:
             out["late_key_rows"] = self.late_key_rows
+        if self.tables:
+            out["tables"] = [
+                {**t.to_json(), "rows": self.rows if t.name == self.table else t.rows}
+                for t in self.tables
+            ]
+        if self.personal_tables:
+            out["other_personal_tables"] = [dict(t) for t in self.personal_tables]
         return out

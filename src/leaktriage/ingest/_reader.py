@@ -17,7 +17,7 @@ from ._archive import Part, Resolved, Workdir, resolve
 from ._csv import CsvReader
 from ._limits import Tally
 from ._model import IngestOptions, IngestReport
-from ._rows import FormatReader, decode_error, string_schema
+from ._rows import FormatReader, TableInfo, decode_error, string_schema
 from ._sniff import (
     HEAD_BYTES,
     decode_head,
@@ -111,9 +111,33 @@ class LeakReader:
     ) -> None:
         self._display = display
         self._options = options
+        self._all = list(readers)
         self._readers = readers
+        self._resolved = resolved
         self._work = work
         self._total = max(path.stat().st_size, 1)
+        self.tables = self._list_tables()
+        self._setup()
+        if options.table is not None and len(self._all) > 1:
+            self.select_table(options.table)
+
+    def _list_tables(self) -> list[TableInfo]:
+        """Every table the input holds: a reader's own tables (dumps, workbooks), or, for an
+        archive of several members that are not parts of one table, each member."""
+        if len(self._all) == 1:
+            return list(self._all[0][1].tables)
+        if self._parts_of_one_table():
+            return []
+        return [TableInfo(part.name, None, list(reader.columns)) for part, reader in self._all]
+
+    def _parts_of_one_table(self) -> bool:
+        """An archive whose members share their columns is one table split in parts (read as
+        their union); members of different shapes are tables of their own."""
+        shapes = {tuple(reader.columns) for _, reader in self._all}
+        return len(shapes) == 1 and all(not reader.tables for _, reader in self._all)
+
+    def _setup(self) -> None:
+        readers = self._readers
         columns: list[str] = []
         seen: set[str] = set()
         for _, reader in readers:
@@ -125,18 +149,65 @@ class LeakReader:
         self._schema = string_schema(columns)
         first = readers[0][1]
         formats = {r.format for _, r in readers}
+        table = first.table
+        if table is None and len(self._all) > 1 and self.tables and len(readers) == 1:
+            table = readers[0][0].name
         self.report = IngestReport(
-            path=display,
+            path=self._display,
             format=first.format if len(formats) == 1 else "mixed",
-            compression=resolved.compression,
+            compression=self._resolved.compression,
             members=[p.name for p, _ in readers if p.name],
             encoding=first.encoding,
             delimiter=first.delimiter,
             header=first.header,
             columns=list(columns),
-            table=first.table,
-            skipped_members=list(resolved.skipped),
+            table=table,
+            skipped_members=list(self._resolved.skipped),
+            tables=[TableInfo(t.name, t.rows, list(t.columns)) for t in self.tables],
         )
+
+    @property
+    def table(self) -> str | None:
+        """The table being read (``None`` for a single-table input)."""
+        return self.report.table
+
+    def select_table(self, name: str) -> None:
+        """Read table ``name`` (a dump's table, a workbook's sheet, an archive's member) from
+        now on; raises :class:`InputError` naming the tables held when there is none such."""
+        wanted = name.strip().lower()
+        if len(self._all) == 1:
+            part, reader = self._all[0]
+            if reader.tables:
+                reader.select(name)
+            elif not part.name or wanted not in (
+                part.name.lower(),
+                part.name.rsplit("/", 1)[-1].lower(),
+            ):
+                raise InputError(
+                    f"no table {name!r}: the input holds one table", path=self._display
+                )
+            self._readers = self._all
+        else:
+            members = [
+                (part, reader)
+                for part, reader in self._all
+                if wanted in (part.name.lower(), part.name.rsplit("/", 1)[-1].lower())
+            ]
+            if not members:
+                for part, reader in self._all:
+                    if any(t.name.lower() == wanted for t in reader.tables):
+                        reader.select(name)
+                        members = [(part, reader)]
+                        break
+            if not members:
+                held = ", ".join(t.name for t in self.tables) or ", ".join(
+                    p.name for p, _ in self._all
+                )
+                raise InputError(
+                    f"no table {name!r} in the input; it holds: {held}", path=self._display
+                )
+            self._readers = members
+        self._setup()
 
     # -- context manager --------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FormatReader",
+    "TableInfo",
     "TextFormatReader",
     "RowBuffer",
     "dedupe_columns",
@@ -99,8 +101,31 @@ def decode_error(path: str, codec: str, line: int | None = None) -> InputError:
     )
 
 
+@dataclass
+class TableInfo:
+    """One table of a multi-table input (a SQL dump's table, a workbook's sheet).
+
+    ``name`` is as written in the file, unquoted (a schema-qualified SQL name keeps its dot);
+    ``rows`` counts its data rows (exact for sheets; the pre-scan's count for dumps) or is
+    ``None`` when not counted; ``columns`` are the names it would be read with.
+    """
+
+    name: str
+    rows: int | None
+    columns: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "rows": self.rows, "columns": list(self.columns)}
+
+
 class FormatReader:
-    """What every format reader provides to :class:`~leaktriage.ingest.LeakReader`."""
+    """What every format reader provides to :class:`~leaktriage.ingest.LeakReader`.
+
+    Multi-table readers (SQL dumps, workbooks) list their tables in :attr:`tables` and read the
+    one :meth:`select` chose; on construction they select ``IngestOptions.table`` when given
+    (raising :class:`InputError` naming the tables held when it is not there), else a default
+    of their own. Single-table readers leave :attr:`tables` empty.
+    """
 
     format: str = ""
     encoding: str = "binary"
@@ -112,6 +137,13 @@ class FormatReader:
     """False when the reader had to stop early (a JSON syntax error in skip mode)."""
     late_key_rows: int = 0
     """JSON: records of the last pass holding keys that are not columns."""
+
+    tables: list[TableInfo] = []
+    """Every table the input holds that has data rows, in file order (empty: one table)."""
+
+    def select(self, name: str) -> None:
+        """Read table ``name`` from now on (sets :attr:`table` and :attr:`columns`)."""
+        raise InputError(f"no table {name!r}: the input holds one table", path=None)
 
     def iter_batches(self, tally: Tally, on_bytes: object = None) -> Iterator[pa.RecordBatch]:
         raise NotImplementedError
