@@ -276,6 +276,8 @@ def _add(
     engine: EngineName = EngineName.duckdb,
     spark_master: str | None = None,
     table: str | None = None,
+    divested_on: date | None = None,
+    buyer: str | None = None,
 ) -> None:
 
     started = time.perf_counter()
@@ -295,6 +297,8 @@ def _add(
             overrides=overrides,
             region=region,
             engine=data,
+            divested_on=divested_on,
+            buyer=buyer,
         )
     elapsed = time.perf_counter() - started
     print_ingest(kind, info.name, prepared.input_json(), prepared.columns_json(), elapsed)
@@ -356,10 +360,24 @@ def source_add(
     region: RegionOption = "PE",
     spark_master: SparkMasterOption = None,
     table: TableOption = None,
+    divested_on: Annotated[
+        str | None,
+        typer.Option(
+            "--divested-on",
+            help="The copy is the archive of a business unit sold on this date (YYYY-MM-DD); "
+            "triage then tells the seller's copy from the buyer's system (custody).",
+        ),
+    ] = None,
+    buyer: Annotated[
+        str | None, typer.Option("--buyer", help="Who bought the unit (with --divested-on).")
+    ] = None,
 ) -> None:
     """Register (or replace) a reference source: tokens and encrypted fuzzy fields only."""
     _require_engine(engine)
     when = _parse_date(as_of, "--as-of")
+    sold = _parse_date(divested_on, "--divested-on")
+    if buyer is not None and sold is None:
+        raise typer.BadParameter("--buyer needs --divested-on", param_hint="--buyer")
     overrides = _parse_map(mapping)
     _run(
         lambda: _add(
@@ -374,6 +392,8 @@ def source_add(
             engine,
             spark_master,
             table,
+            sold,
+            buyer.strip() if buyer else None,
         )
     )
 
@@ -387,7 +407,9 @@ def source_list() -> None:
             items = ws.list()
         from leaktriage.vocab import IDENTIFIER_TYPES
 
-        table = Table("kind", "name", "as of", "rows", "identifiers", "added (UTC)")
+        table = Table(
+            "kind", "name", "as of", "rows", "identifiers", "added (UTC)", "divested"
+        )
         table.columns[3].justify = "right"
         table.columns[3].no_wrap = True
         for s in items:
@@ -399,6 +421,7 @@ def source_list() -> None:
                 f"{s.rows:,}",
                 " ".join(ids),
                 s.added_at.strftime("%Y-%m-%d %H:%M"),
+                f"{s.divested_on} to {s.buyer or '?'}" if s.divested_on else "",
             )
         out.print(table if items else "no sources yet: leaktriage source add FILE --name NAME")
 

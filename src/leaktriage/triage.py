@@ -23,8 +23,10 @@ from leaktriage.evidence import agreement as ev_agreement
 from leaktriage.evidence import canaries as ev_canaries
 from leaktriage.evidence import claims as ev_claims
 from leaktriage.evidence import consistency as ev_consistency
+from leaktriage.evidence import custody as ev_custody
 from leaktriage.evidence import hit_rates as ev_hit_rates
 from leaktriage.evidence import linkage as ev_linkage
+from leaktriage.evidence import operator as ev_operator
 from leaktriage.evidence import prior_leaks as ev_prior
 from leaktriage.evidence import schema as ev_schema
 from leaktriage.evidence import snapshot as ev_snapshot
@@ -34,6 +36,7 @@ from leaktriage.exposure.clocks import obligations
 from leaktriage.exposure.tiers import TierRules, load_tier_rules
 from leaktriage.ingest import IngestOptions, open_input
 from leaktriage.match import ProfileSpec, Target, match_exact
+from leaktriage.match.bridge import bridge_links
 from leaktriage.pipeline import prepare_input
 from leaktriage.report.mask import mask_value
 from leaktriage.verdict import attribute, decide
@@ -142,10 +145,14 @@ def run_triage(
         stage("linkage")
         linkage = ev_linkage.compute(ctx)
     stage("evidence")
+    # records followed to the sources they did not hit (an HSS row's MSISDN reaches the CRM)
+    bridge_links(e, ctx.of_kind("source"))
     evidence: dict[str, Any] = {
         "linkage": linkage,
         "hit_rates": ev_hit_rates.compute(ctx),
         "agreement": ev_agreement.compute(ctx),
+        # are the identifiers only we can hold (lines, SIMs, customer ids, plans) ours?
+        "operator": ev_operator.compute(ctx),
         "consistency": ev_consistency.compute(ctx),
         "prior_leaks": ev_prior.compute(ctx),
         "canaries": ev_canaries.compute(ctx),
@@ -155,6 +162,10 @@ def run_triage(
     }
     stage("verdict")
     verdict, genuine = decide(evidence, rows=rows, domains=leak.domains())
+    if verdict.identifier_only:
+        # the verdict counts identifier-only hits far above chance as genuine: so do exposure
+        # and dating (every SIM of an IMSI + Ki/OPc dump is a customer's)
+        evidence["agreement"]["genuine_rows"] = ev_agreement.count_identifier_only(ctx)
     as_of = {t.name: infos[t.key].as_of for t in ctx.of_kind("source")}
     attribution = attribute(
         evidence["agreement"], evidence["schema"], as_of, evidence["snapshot"], evidence["canaries"]
@@ -167,18 +178,39 @@ def run_triage(
         source_target = None
     if source_target is not None:
         evidence["snapshot"] = ev_snapshot.compute(ctx, source_target)
+    # a divested unit's archive: the seller's retained copy, or the buyer's system since?
+    custody = (
+        ev_custody.compute(ctx, source_target, infos[source_target.key], evidence["snapshot"])
+        if source_target is not None and verdict.label in ("genuine", "mixed")
+        else None
+    )
+    if custody is not None:
+        evidence["snapshot"] = ev_custody.bound_snapshot(evidence["snapshot"], custody)
     evidence["claims"] = ev_claims.compute(ctx, source_target, evidence["snapshot"], genuine)
     if source_target is not None and verdict.label in ("genuine", "mixed", "recycled"):
         snap = evidence["snapshot"]
         if snap["earliest"]:
+            origin = (
+                f"{custody['buyer']}'s system (the unit whose archive is '{source_target.name}')"
+                if custody is not None and custody["holder"] == "buyer"
+                else f"'{source_target.name}'"
+            )
             verdict.reasons.append(
-                f"records come from '{source_target.name}' as of "
+                f"records come from {origin} as of "
                 f"{snap['earliest']}–{snap['latest'] or 'later'} ({snap['basis']})"
             )
+    if custody is not None:
+        verdict.reasons.extend(custody["reasons"])
     verdict.reasons.extend(evidence["claims"]["reasons"])
 
     stage("exposure")
-    exposure = ex_customers.compute(ctx, rules or load_tier_rules(), attribution["source"])
+    exposure = ex_customers.compute(
+        ctx,
+        rules or load_tier_rules(),
+        attribution["source"],
+        # another holder's records: their identity is exposed, not a line of ours
+        scope="identity" if verdict.other_holder else "line",
+    )
     if case and sample:
         ex_customers.store(ctx, case, sample)
         ws.engine.checkpoint()
@@ -201,6 +233,7 @@ def run_triage(
         "genuine_fraction": round(genuine, 4),
         "matched_customers": exposure["customers"],
         "attribution": attribution,
+        "custody": custody,
         "snapshot": {
             "earliest": _iso(snap["earliest"]),
             "latest": _iso(snap["latest"]),
@@ -208,10 +241,17 @@ def run_triage(
             "basis": snap["basis"],
         },
         "recycled_from": [
-            {"corpus": p["corpus"], "overlap": round(p["overlap"], 4)}
+            {
+                "corpus": p["corpus"],
+                "overlap": round(p["overlap"], 4),
+                "rows": p["rows"],
+                # share of records this corpus adds to the ones listed before it
+                "explains": round(p["explains"], 4),
+            }
             for p in evidence["prior_leaks"]
             if p["overlap"] > 0
         ],
+        "recycled_unexplained": _round(ev_prior.unexplained(evidence["prior_leaks"])),
         "exposure": exposure,
         "discovered_at": discovered.isoformat(),
         "obligations": [o.to_json() for o in owed],
@@ -285,6 +325,10 @@ def _masked_examples(
         for i in wanted
         if i < len(sample)
     ]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _jsonable(value: Any) -> Any:

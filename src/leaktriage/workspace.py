@@ -95,6 +95,11 @@ class SourceInfo:
     columns: list[dict[str, Any]]
     stats: dict[str, Any]
     """Figures computed once at registration (:func:`leaktriage.match.stats.index_stats`)."""
+    divested_on: date | None = None
+    """Sources only: the day the business unit this copy belongs to was sold (the copy is
+    then the seller's archive of it)."""
+    buyer: str | None = None
+    """Who bought that unit."""
 
 
 def _master_from_env(value: str) -> bytes:
@@ -183,6 +188,10 @@ class Workspace:
 
     def _upgrade(self) -> None:
         """Columns added since schema version 1 was first written (additive only)."""
+        for column in ("divested_on date", "buyer varchar"):
+            self.engine.execute(
+                f"alter table ws.sources add column if not exists {column}", step="upgrade"
+            )
         if self.engine.table_exists("ws.case_exposure"):
             self.engine.execute(
                 "alter table ws.case_exposure add column if not exists confidence double",
@@ -230,6 +239,7 @@ class Workspace:
                 name varchar, kind varchar, as_of date, added_at timestamp,
                 file_name varchar, rows bigint, table_name varchar,
                 input_json varchar, columns_json varchar, stats_json varchar,
+                divested_on date, buyer varchar,
                 primary key (kind, name))"""
         )
         e.checkpoint()
@@ -270,6 +280,8 @@ class Workspace:
         file_name: str,
         input_json: dict[str, Any],
         columns_json: list[dict[str, Any]],
+        divested_on: date | None = None,
+        buyer: str | None = None,
     ) -> SourceInfo:
         """Replace the records of ``kind``/``name`` with the table ``staged``, atomically.
 
@@ -301,7 +313,9 @@ class Workspace:
             stats = index_stats(e, table, profile, spec)
             e.execute("delete from ws.sources where kind = ? and name = ?", [kind, name])
             e.execute(
-                "insert into ws.sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into ws.sources (name, kind, as_of, added_at, file_name, rows, "
+                "table_name, input_json, columns_json, stats_json, divested_on, buyer) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     name,
                     kind,
@@ -313,6 +327,8 @@ class Workspace:
                     json.dumps(input_json),
                     json.dumps(columns_json),
                     json.dumps(stats),
+                    divested_on,
+                    buyer,
                 ],
             )
             e.execute("commit")
@@ -337,6 +353,8 @@ class Workspace:
         region: str = "PE",
         file_name: str | None = None,
         engine: Engine | None = None,
+        divested_on: date | None = None,
+        buyer: str | None = None,
     ) -> tuple[SourceInfo, PreparedInput]:
         """Read ``path`` through the pipeline straight into a staging table and register it.
 
@@ -376,6 +394,8 @@ class Workspace:
             file_name=file_name or path.name,
             input_json=prepared.input_json(),
             columns_json=prepared.columns_json(),
+            divested_on=divested_on,
+            buyer=buyer,
         )
         if scale_out and engine:
             self.index_view(engine, info)
@@ -437,7 +457,7 @@ class Workspace:
         """Registered sources and corpora, by kind then name."""
         sql = (
             "select name, kind, as_of, added_at, file_name, rows, table_name, input_json, "
-            "columns_json, stats_json from ws.sources"
+            "columns_json, stats_json, divested_on, buyer from ws.sources"
         )
         params: list[Any] = []
         if kind:
@@ -456,6 +476,8 @@ class Workspace:
                 input=json.loads(r[7]),
                 columns=json.loads(r[8]),
                 stats=json.loads(r[9] or "{}"),
+                divested_on=r[10],
+                buyer=r[11],
             )
             for r in self.engine.fetch_rows(sql, params)
         ]

@@ -54,10 +54,10 @@ def _reader_for(part: Part, display: str, options: IngestOptions) -> FormatReade
     if not head:
         return None
     kind = detect_binary(head)
-    if kind == "parquet" and part.local_path is not None:
+    if kind == "parquet" and (part.local_path is not None or part.seekable is not None):
         from ._parquet import ParquetReader
 
-        return ParquetReader(part.local_path, display, options)
+        return ParquetReader(part.local_path or part.open_seekable, display, options)
     if kind is not None:
         raise InputError(_NOT_DATA, path=display)
     complete = len(head) <= size
@@ -118,7 +118,7 @@ class LeakReader:
         self._total = max(path.stat().st_size, 1)
         self.tables = self._list_tables()
         self._setup()
-        if options.table is not None and len(self._all) > 1:
+        if options.table is not None:
             self.select_table(options.table)
 
     def _list_tables(self) -> list[TableInfo]:

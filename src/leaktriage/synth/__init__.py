@@ -8,8 +8,10 @@ with row-level truth, and hostile files.
     world.json                  manifest (seed, operator, sources, corpora, scenarios, hostile)
     sources/*.csv               crm, billing, hss, legacy_billing
     corpora/forum_2023.csv      a leak the operator already knows
+    corpora/shop_2024.csv       another known leak (an online shop's), for combolists
     leaks/*                     scenarios (csv, jsonl, json, sql, xlsx, parquet, zip, tar.gz)
     truth/<scenario>.parquet    row_index, customer_id, person_id, is_genuine, fields_true
+    custody/*                   a divested unit's archive, a leak of it and one of the buyer's
     hostile/*                   junk, bombs, empty, header-only, huge field, wide, broken quoting
 
 All people and identifiers are random draws; names come from frequency tables of common
@@ -21,11 +23,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from leaktriage.synth._custody import write_custody
+from leaktriage.synth._hard_ops import write_hard_ops
 from leaktriage.synth._hostile import write_hostile
 from leaktriage.synth._operator import OPERATOR, generate_customers, write_sources
 from leaktriage.synth._population import generate_population
@@ -69,6 +74,14 @@ def generate_world(
     corpus_entry, corpus = write_corpus(world)
     step("scenarios", 0.65)
     scenarios = write_scenarios(world, corpus)
+    # issue 12's hard cases draw from a generator of their own: the scenarios above keep their bytes
+    hard = replace(world, rng=np.random.default_rng([seed, 12]))
+    hard_corpora, hard_scenarios = write_hard_ops(hard, corpus)
+    scenarios += hard_scenarios
+    # a divested unit's archive and two leaks of it (registered only where custody is tested)
+    custody = write_custody(
+        np.random.default_rng([seed, 12, 3]), out_dir, pop, cust.person, max(300, customers // 10)
+    )
     step("hostile", 0.95)
     hostile = write_hostile(out_dir / "hostile", seed)
     manifest: dict[str, Any] = {
@@ -78,9 +91,10 @@ def generate_world(
         "generated_by": "leaktriage.synth",
         "operator": OPERATOR,
         "sources": sources,
-        "corpora": [corpus_entry],
+        "corpora": [corpus_entry, *hard_corpora],
         "scenarios": scenarios,
         "hostile": hostile,
+        "custody": custody,
     }
     (out_dir / "world.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
