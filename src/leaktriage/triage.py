@@ -30,6 +30,7 @@ from leaktriage.evidence import operator as ev_operator
 from leaktriage.evidence import prior_leaks as ev_prior
 from leaktriage.evidence import schema as ev_schema
 from leaktriage.evidence import snapshot as ev_snapshot
+from leaktriage.exposure import case as ex_case
 from leaktriage.exposure import customers as ex_customers
 from leaktriage.exposure.clocks import load_rules as load_clock_rules
 from leaktriage.exposure.clocks import obligations
@@ -73,6 +74,7 @@ def run_triage(
     discovered_at: datetime | None = None,
     jurisdictions: Sequence[str] | None = None,
     engine: Engine | None = None,
+    sample_name: str | None = None,
 ) -> dict[str, Any]:
     """Judge the leak at ``path`` against the workspace; return the triage JSON document.
 
@@ -94,6 +96,9 @@ def run_triage(
 
     e = ws.engine
     data = engine if engine is not None else e
+    if options is None:
+        # Extracted archive members are spooled (encrypted) in the workspace's temp area.
+        options = IngestOptions(work_dir=str(ws.path / "tmp"))
     stage("reading")
     prepared = prepare_input(
         data, ws.keyring, path, table="leak", options=options, overrides=overrides, region=region
@@ -140,6 +145,7 @@ def run_triage(
         for table in (*HANDED_BACK, *LINKAGE_WORK):
             data.execute(f"drop table if exists {table}")
     sample = _store_case_sample(ws, ctx, path) if case else None
+    ctx.sample = sample
 
     if data is e:
         stage("linkage")
@@ -224,7 +230,7 @@ def run_triage(
         rules=clock_rules,
     )
     snap = evidence["snapshot"]
-    return {
+    result = {
         "schema_version": SCHEMA_VERSION,
         "case": case,
         "input": prepared.input_json(),
@@ -262,6 +268,12 @@ def run_triage(
         },
         "evidence": _jsonable(evidence),
     }
+    if case and sample:
+        # this sample's own result, then the case across its samples (people counted once)
+        ex_case.store_sample_result(e, case, sample, sample_name or path.name, result)
+        result["case_samples"] = ex_case.case_summary(e, case, rules or load_tier_rules())
+        e.checkpoint()
+    return result
 
 
 def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> str:

@@ -245,7 +245,12 @@ class CaseManager:
 
         log.info("case %s: triage started", job.case)
         try:
-            options = IngestOptions(progress=on_bytes, table=job.table, **self._ingest_limits)
+            options = IngestOptions(
+                progress=on_bytes,
+                table=job.table,
+                work_dir=str(ws.path / "tmp"),
+                **self._ingest_limits,
+            )
             result = run_triage(
                 ws,
                 job.path,
@@ -257,6 +262,7 @@ class CaseManager:
                 rules=load_tier_rules(),
                 discovered_at=info.discovered_at.replace(tzinfo=UTC),
                 jurisdictions=info.jurisdictions or None,
+                sample_name=job.file_name,
             )
             result["input"]["path"] = job.file_name  # the upload itself is deleted below
             self._set(

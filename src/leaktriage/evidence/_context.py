@@ -28,6 +28,8 @@ class TriageContext:
     infos: dict[str, SourceInfo]  # by target key
     claimed_records: int | None = None
     case: str | None = None
+    sample: str | None = None
+    """The id of this sample within ``case`` (a digest of the file), once stored."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Target]:

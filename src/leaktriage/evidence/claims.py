@@ -55,7 +55,10 @@ def compute(
             at_snapshot = int(row[0]) if row else None
     capacity = at_snapshot or source_rows
     estimate: float | None = None
-    capture = _capture_recapture(ctx)
+    capture = _capture_recapture(ctx, source.name if source is not None else None)
+    if capture and capture.get("not_used"):
+        reasons.append(capture.pop("not_used"))
+        capture = None
     if capture:
         estimate = capture["estimate"]
         reasons.append(
@@ -98,13 +101,28 @@ def compute(
     }
 
 
-def _capture_recapture(ctx: TriageContext) -> dict[str, Any] | None:
-    if not ctx.case:
+def _capture_recapture(ctx: TriageContext, source: str | None) -> dict[str, Any] | None:
+    """Chapman over this sample and the largest earlier sample of the case attributed to the
+    same source: samples of different systems are not draws from one population."""
+    if not ctx.case or not ctx.sample or not ctx.engine.table_exists("ws.case_samples"):
         return None
+    from leaktriage.exposure.case import same_source_samples
+
+    same, others = same_source_samples(ctx.engine, ctx.case, ctx.sample, source)
+    if not same:
+        if not others:
+            return None
+        return {
+            "not_used": "capture-recapture not used: the case's other samples were attributed "
+            f"to {', '.join(others)}, not to {source or 'any source'}; samples of different "
+            "systems are not draws from one population"
+        }
+    marks = ", ".join("?" for _ in same)
     rows = ctx.engine.fetch_rows(
         "select sample, count(distinct tok) from ws.case_samples where case_name = ? "
-        "group by sample order by 2 desc, 1 limit 2",
-        [ctx.case],
+        f"and (sample = ? or sample in ({marks})) "
+        "group by sample order by sample = ? desc, 2 desc, 1 limit 2",
+        [ctx.case, ctx.sample, *same, ctx.sample],
     )
     if len(rows) < 2:
         return None
@@ -118,6 +136,7 @@ def _capture_recapture(ctx: TriageContext) -> dict[str, Any] | None:
     m = int(common[0]) if common else 0
     return {
         "samples": 2,
+        "source": source,
         "n1": int(n1),
         "n2": int(n2),
         "common": m,
