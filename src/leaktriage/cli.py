@@ -206,6 +206,8 @@ def _ingest_options(
         progress=progress,
         max_input_bytes=state.max_input_bytes,
         max_ratio=state.max_ratio,
+        # Extracted archive members are spooled (encrypted) in the workspace's temp area.
+        work_dir=str(Path(state.workspace) / "tmp"),
     )
 
 

@@ -166,7 +166,11 @@ def _canonical_names(guesses: list[ColumnGuess]) -> list[str]:
 
 
 def _plan(
-    guesses: list[ColumnGuess], sample: pa.Table, region: str, keep_customer_ref: bool = False
+    guesses: list[ColumnGuess],
+    sample: pa.Table,
+    region: str,
+    keep_customer_ref: bool = False,
+    numeric_columns: frozenset[str] = frozenset(),
 ) -> tuple[list[PreparedColumn], list[str], list[str]]:
     """Prepared columns and the inner (normalize) and outer (tokenize) select lists."""
     inner: list[str] = [quote_ident(ROW_COLUMN)]
@@ -183,6 +187,7 @@ def _plan(
             scheme=guess.scheme,
             region=region,
             date_format=col.date_format,
+            numeric=guess.name in numeric_columns,
         )
         if guess.type in PRESENCE_ONLY_TYPES:
             exprs = {k: v for k, v in exprs.items() if k in ("valid", "present")}
@@ -270,7 +275,9 @@ def prepare_input(
         guesses = classify_columns(sample, overrides=overrides, region=region)
         if on_classified:
             on_classified(guesses)
-        prepared, inner, outer = _plan(guesses, sample, region, keep_customer_ref)
+        prepared, inner, outer = _plan(
+            guesses, sample, region, keep_customer_ref, reader.numeric_columns
+        )
         staging = f"__lt_in_{abs(hash(table)) % 10**8}"
         engine.execute(f"drop table if exists {table}")
         sql = (

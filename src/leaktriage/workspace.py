@@ -202,6 +202,11 @@ class Workspace:
     def _connect(cls, path: Path, master: bytes) -> Workspace:
         tmp = path / "tmp"
         tmp.mkdir(mode=0o700, exist_ok=True)
+        from leaktriage.ingest._spool import remove_stale_spools
+
+        # Archive members spooled by an ingest that was killed (sealed under a key that died
+        # with it): remove them now, leaving those of live processes.
+        remove_stale_spools(tmp)
         engine = DuckDBEngine(temp_directory=tmp)
         try:
             engine.attach_encrypted(path / _DB_FILE, derive_key(master, "duckdb").hex())
@@ -367,6 +372,11 @@ class Workspace:
         from leaktriage.pipeline import prepare_input
 
         self.check_name(name)
+        if options is None:
+            from leaktriage.ingest import IngestOptions
+
+            # Extracted archive members are spooled (encrypted) in the workspace's temp area.
+            options = IngestOptions(work_dir=str(self.path / "tmp"))
         staging = self.staging_table(kind, name)
         scale_out = engine is not None and engine is not self.engine
         try:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import random
+import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from ingest_corpus import Maker, archive, compress, people_csv
+from ingest_corpus import PLANTED, Maker, archive, compress, people_csv
 
 from leaktriage.errors import InputRejected
 from leaktriage.ingest import IngestOptions, open_input
@@ -131,51 +133,141 @@ def test_7z_limit_enforced_while_streaming_when_declared_sizes_lie(
         open_input(path)
 
 
-def test_private_temp_dir_is_0700_and_removed_on_close(make: Maker, monkeypatch) -> None:  # noqa: ANN001
-    import tempfile
+def big_people(rows: int = 90_000) -> bytes:
+    """~6 MiB of synthetic people with the planted value in every 1000th row (over the
+    in-memory spool limit, so the member is spooled to disk)."""
+    text = people_csv(rows)
+    lines = text.splitlines()
+    for i in range(1, len(lines), 1000):
+        lines[i] = lines[i].replace("Persona Sintetica", PLANTED, 1)
+    return ("\n".join(lines) + "\n").encode()
 
-    created: list[str] = []
-    original = tempfile.mkdtemp
 
-    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        created.append(original(*args, **kwargs))
-        return created[-1]
+def _spool_dirs(root: Path) -> list[Path]:
+    return sorted(p for p in root.glob("ingest-*") if p.is_dir())
 
-    monkeypatch.setattr(tempfile, "mkdtemp", spy)
+
+def _plaintext_under(root: Path, needles: list[bytes]) -> list[Path]:
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if any(n in data for n in needles):
+                found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "7z", "zip-of-tar"])
+def test_spooled_members_sealed_under_work_dir_and_removed_on_close(
+    make: Maker, tmp_path: Path, kind: str, monkeypatch
+) -> None:  # noqa: ANN001
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    work = tmp_path / "ws" / "tmp"
+    data = big_people()
+    if kind == "zip-of-tar":
+        content = archive("zip", {"people.tar": archive("tar", {"people.csv": data})})
+    else:
+        content = compress(kind, data, member="people.csv")
+    path = make(f"people.{kind}", content)
+    needles = [PLANTED.encode(), b"p89999@example.test"]
+    with open_input(path, IngestOptions(work_dir=str(work))) as reader:
+        dirs = _spool_dirs(work)
+        assert [d.name.split("-")[1] for d in dirs] == [str(os.getpid())]
+        assert os.stat(dirs[0]).st_mode & 0o777 == 0o700
+        sealed = list(dirs[0].iterdir())
+        assert sealed and all(os.stat(f).st_mode & 0o777 == 0o600 for f in sealed)
+        table = reader.batches().read_all()
+        assert table.num_rows == 90_000
+        assert table.column("full_name")[1000].as_py() == f"{PLANTED} 1000"
+        assert _plaintext_under(work, needles) == []
+        assert _plaintext_under(system_tmp, needles) == []
+    assert not dirs[0].exists()
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_small_members_stay_in_memory(make: Maker, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    work = tmp_path / "work"
     path = make("t.tar.gz", compress("tar.gz", CSV))
-    with open_input(path) as reader:
-        assert len(created) == 1
-        assert os.stat(created[0]).st_mode & 0o777 == 0o700
-        assert any(Path(created[0]).iterdir())
-        reader.batches().read_all()
-    assert not Path(created[0]).exists()
+    with open_input(path, IngestOptions(work_dir=str(work))) as reader:
+        assert reader.batches().read_all().num_rows == 25
+        assert not work.exists() or _spool_dirs(work) == []
+        assert list(system_tmp.iterdir()) == []
 
 
-def test_temp_dir_removed_when_open_fails(make: Maker, monkeypatch) -> None:  # noqa: ANN001
-    import tempfile
-
-    created: list[str] = []
-    original = tempfile.mkdtemp
-    monkeypatch.setattr(
-        tempfile, "mkdtemp", lambda *a, **k: created.append(original(*a, **k)) or created[-1]
-    )
-    path = make("junk.tar", archive("tar", {"x.bin": os.urandom(4096)}))
-    with pytest.raises(Exception):  # noqa: B017 - any InputError
-        open_input(path)
-    assert created and not Path(created[0]).exists()
+def test_spool_removed_when_open_fails(make: Maker, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    members = {"a.csv": big_people(), "x.bin": os.urandom(4096)}
+    path = make("junk.tar", archive("tar", members))
+    with pytest.raises(InputRejected):
+        # Refused after the big member was spooled: the limit trips on the second.
+        open_input(path, IngestOptions(work_dir=str(work), max_members=1))
+    assert _spool_dirs(work) == []
 
 
-def test_plain_zip_members_are_streamed_without_temp_files(make: Maker, monkeypatch) -> None:  # noqa: ANN001
-    import tempfile
+def test_plain_zip_members_are_streamed_without_spooling(make: Maker, monkeypatch) -> None:  # noqa: ANN001
+    from leaktriage.ingest import _spool
 
     def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        raise AssertionError("no temporary directory expected")
+        raise AssertionError("nothing to spool expected")
 
-    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(_spool.Spool, "writer", refuse)
     path = make("p.zip", archive("zip", {"a.csv": CSV, "b.csv": CSV}))
     with open_input(path) as reader:
         assert reader.sample(3).num_rows == 3
         assert reader.batches().read_all().num_rows == 50
+
+
+def test_parquet_inside_tar_read_from_the_sealed_spool(
+    make: Maker, tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from leaktriage.ingest import _spool
+
+    monkeypatch.setattr(_spool, "MEMORY_MEMBER_BYTES", 0)  # force the sealed file
+    monkeypatch.setattr(_spool, "CHUNK_BYTES", 4096)  # many chunks: seeks across them
+    monkeypatch.setattr(_spool, "_SEALED", 4096 + 16)
+    rows = 20_000
+    table = pa.table({"msisdn": [f"519{i:08d}" for i in range(rows)], "n": list(range(rows))})
+    sink = io.BytesIO()
+    pq.write_table(table, sink, row_group_size=3000)
+    path = make("p.tar", archive("tar", {"x.parquet": sink.getvalue()}))
+    work = tmp_path / "work"
+    with open_input(path, IngestOptions(work_dir=str(work), batch_rows=5000)) as reader:
+        assert [f.suffix for f in _spool_dirs(work)[0].iterdir()] == [".sealed"]
+        got = reader.batches().read_all()
+    assert got.num_rows == rows
+    assert got.column("msisdn")[rows - 1].as_py() == f"519{rows - 1:08d}"
+
+
+def test_stale_spool_of_a_dead_process_removed_at_next_ingest(make: Maker, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    work = tmp_path / "work"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = work / f"ingest-{dead.stdout.strip()}-0123456789abcdef"
+    stale.mkdir(parents=True)
+    (stale / "member-00001.sealed").write_bytes(b"x" * 100)
+    alive = work / f"ingest-{os.getpid()}-fedcba9876543210"
+    alive.mkdir()
+    with open_input(make("a.csv", CSV), IngestOptions(work_dir=str(work))) as reader:
+        reader.batches().read_all()
+    assert not stale.exists()
+    assert alive.exists()  # a live process's spool (maybe an ingest running now) is kept
 
 
 def test_bomb_after_a_normal_start_is_stopped_while_streaming(make: Maker) -> None:

@@ -136,7 +136,7 @@ def test_malformed_rows_counted_with_physical_lines(make: Maker) -> None:
 
 
 def test_malformed_lines_kept_is_bounded(make: Maker) -> None:
-    text = "a,b\n" + "1\n" * 50 + "1,2\n"
+    text = "a,b\n" + "1\n" * 50 + "1,2\n" * 60
     _, report = read_all(make("many.csv", text), max_malformed_lines_kept=5)
     assert report.malformed_rows == 50
     assert report.malformed_lines == [2, 3, 4, 5, 6]
@@ -183,7 +183,8 @@ def test_five_thousand_columns(make: Maker) -> None:
     width = 5000
     header = ",".join(f"c{i}" for i in range(width))
     body = "\n".join(",".join(str(r * width + i) for i in range(width)) for r in range(20))
-    with open_input(make("wide.csv", header + "\n" + body + "\n")) as reader:
+    options = IngestOptions(max_columns=width)
+    with open_input(make("wide.csv", header + "\n" + body + "\n"), options) as reader:
         table = reader.batches().read_all()
     assert table.num_columns == width and table.num_rows == 20
     assert table.column("c4999")[19].as_py() == str(19 * width + 4999)
@@ -227,7 +228,8 @@ def test_header_longer_than_the_default_head(make: Maker) -> None:
     width = 3000
     header = ",".join(f"a_rather_long_column_name_number_{i:05d}" for i in range(width))
     row = ",".join("v" for _ in range(width))
-    with open_input(make("longhead.csv", f"{header}\n{row}\n{row}\n")) as reader:
+    options = IngestOptions(max_columns=width)
+    with open_input(make("longhead.csv", f"{header}\n{row}\n{row}\n"), options) as reader:
         assert len(reader.columns) == width
         assert reader.columns[-1] == f"a_rather_long_column_name_number_{width - 1:05d}"
         assert reader.batches().read_all().num_rows == 2

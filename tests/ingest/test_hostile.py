@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from ingest_corpus import PLANTED, Maker, archive
@@ -138,3 +144,81 @@ def test_planted_value_never_in_messages_or_logs(
 def test_unknown_forced_encoding(make: Maker) -> None:
     with pytest.raises(InputError, match="unknown encoding"):
         open_input(make("a.csv", "a,b\n1,2\n"), IngestOptions(encoding="no-such-codec"))
+
+
+# -- a run killed while it reads an archive leaves nothing readable behind ---------------------
+
+KEY_ENV = {"LEAKTRIAGE_KEY": "hostile-test-key-0123456789abcdef"}
+
+
+def _people_with_planted(rows: int, seed: int) -> bytes:
+    """Synthetic people (names, DNIs, MSISDNs); every 500th name is the planted value."""
+    rng = random.Random(seed)
+    lines = ["dni,msisdn,nombre,email"]
+    for i in range(rows):
+        name = PLANTED if i % 500 == 0 else f"Persona Sintetica {rng.randrange(10**6)}"
+        lines.append(f"{40000000 + i},519{i:08d},{name},p{i}@example.test")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _files_holding(root: Path, needles: list[bytes]) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            hits.extend(f"{path}: {n!r}" for n in needles if n in data)
+    return hits
+
+
+def _wait_for_spool(roots: list[Path], child: subprocess.Popen[bytes], timeout: float) -> Path:
+    """The first spool file over 1 MiB under ``roots`` (new or old layout), once it exists."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert child.poll() is None, "the run ended before it could be killed"
+        for root in roots:
+            for pattern in ("ingest-*/*", "leaktriage-ingest-*/*"):
+                for path in root.glob(pattern):
+                    try:
+                        if path.stat().st_size > 2**20:
+                            return path
+                    except FileNotFoundError:
+                        continue
+        time.sleep(0.005)
+    pytest.fail("no spooled member appeared")
+
+
+def test_triage_killed_mid_archive_leaves_no_plaintext_and_next_open_cleans(
+    tmp_path: Path,
+) -> None:
+    from leaktriage.workspace import Workspace
+
+    ws_path = tmp_path / "ws"
+    Workspace.init(ws_path, env_key=KEY_ENV["LEAKTRIAGE_KEY"])[0].close()
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    members = {f"export/part{i}.csv": _people_with_planted(100_000, i) for i in range(4)}
+    leak = tmp_path / "leak.tar.gz"
+    leak.write_bytes(archive("tar.gz", members))
+    env = {**os.environ, **KEY_ENV, "TMPDIR": str(system_tmp)}
+    command = "from leaktriage.cli import app; app()"
+    args = ["--workspace", str(ws_path), "triage", str(leak), "--case", "killed"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", command, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        spooled = _wait_for_spool([ws_path / "tmp", system_tmp], child, timeout=60)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    needles = [PLANTED.encode(), b"51900099999", b"40099999", b"p99999@example.test"]
+    assert _files_holding(ws_path, needles) == []
+    assert _files_holding(system_tmp, needles) == []
+    leftover = spooled.parent
+    assert leftover.parent == ws_path / "tmp"
+    assert leftover.name.startswith(f"ingest-{child.pid}-")
+    assert leftover.exists()  # what the killed run left: ciphertext under a lost key
+    Workspace.open(ws_path, env_key=KEY_ENV["LEAKTRIAGE_KEY"]).close()
+    assert not leftover.exists()

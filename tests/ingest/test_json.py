@@ -72,11 +72,11 @@ def test_records_flattened_to_string_columns(
 
 
 def test_json_lines_malformed_lines_counted(make: Maker) -> None:
-    lines = ['{"a": 1}', f'{{"a": "{PLANTED}"', "", "[1, 2]", '{"a": 3}']
+    lines = ['{"a": 1}', f'{{"a": "{PLANTED}"', "", "[1, 2]", "{'a': 3}", '{"a": 3}']
     rows, report = read(make("m.jsonl", "\n".join(lines) + "\n"))
-    assert [r["a"] for r in rows] == ["1", "3"]
+    assert [(r["a"], r["value"]) for r in rows] == [("1", None), (None, "[1, 2]"), ("3", None)]
     assert report.malformed_rows == 2
-    assert report.malformed_lines == [2, 4]
+    assert report.malformed_lines == [2, 5]
 
 
 def test_json_lines_fail_mode(make: Maker) -> None:
@@ -88,10 +88,17 @@ def test_json_lines_fail_mode(make: Maker) -> None:
     assert PLANTED not in str(caught.value)
 
 
-def test_array_with_non_object_item(make: Maker) -> None:
-    rows, report = read(make("a.json", '[{"a": "x"}, 5, {"a": "y"}]'))
-    assert [r["a"] for r in rows] == ["x", "y"]
-    assert report.malformed_rows == 1
+def test_mixed_array_keeps_every_item(make: Maker) -> None:
+    """Objects give their keys, any other item goes to the ``value`` column: nothing dropped."""
+    rows, report = read(make("a.json", '[{"a": "x"}, 5, {"a": "y"}, ["p", 1]]'))
+    assert report.columns == ["a", "value"]
+    assert rows == [
+        {"a": "x", "value": None},
+        {"a": None, "value": "5"},
+        {"a": "y", "value": None},
+        {"a": None, "value": '["p", 1]'},
+    ]
+    assert report.malformed_rows == 0
 
 
 def test_truncated_array_stops_and_is_incomplete(make: Maker) -> None:

@@ -23,7 +23,7 @@ from leaktriage.workspace import Workspace
 SCENARIOS = [
     "genuine_crm", "genuine_hss", "genuine_legacy", "recycled_forum", "fabricated", "mixed",
     "unrelated", "genuine_crm_zip", "genuine_billing_headerless", "genuine_crm_parquet",
-    "genuine_billing_targz", "names_only",
+    "genuine_billing_targz", "names_only", "other_operator", "combolist_two_corpora",
 ]  # fmt: skip
 
 
@@ -52,6 +52,8 @@ def test_same_answers_on_spark(
     assert abs(on_spark["genuine_fraction"] - duck["genuine_fraction"]) <= 0.001
     assert on_spark["attribution"]["source"] == duck["attribution"]["source"]
     assert on_spark["snapshot"] == duck["snapshot"]
+    assert on_spark["recycled_from"] == duck["recycled_from"]
+    assert on_spark["recycled_unexplained"] == duck["recycled_unexplained"]
     for key in ("customers", "records", "by_field", "by_tier", "by_source"):
         assert on_spark["exposure"][key] == duck["exposure"][key], key
     assert on_spark["matched_customers"] == duck["matched_customers"]

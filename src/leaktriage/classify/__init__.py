@@ -11,6 +11,12 @@ alone (headerless files, ``col_1``..``col_n``) give at most 0.9. Values strongly
 structured type (emails, checksummed IDs, IMSIs, dates...) overrule a header that says
 otherwise (a ``telefono`` column full of emails is ``email``). Overrides (``--map``) win with
 confidence 1.0. Only a sample is read: the caller passes at most a few thousand rows.
+
+Two decisions look past single columns. **Keys** (:mod:`._keys`): surrogate keys
+(``address_id``, ``emp_no``, row numbers) are ``other``, and ``customer_id`` is kept for the
+customer key, decided per table (the header names it, or it is the own key of a customer
+table). **Phones** (:mod:`._phones`): ``msisdn`` or ``phone`` by the numbering plan of the
+values, the same for every column written alike. Both leave a ``reason`` in the guess.
 """
 
 from __future__ import annotations
@@ -19,57 +25,25 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..vocab import COLUMN_TYPES, ID_SCHEMES
+from ._guess import FAMILY as _FAMILY
+from ._guess import STRUCTURED as _STRUCTURED
+from ._guess import ColumnGuess
 from ._headers import HeaderHint, date_role, header_hint
+from ._keys import settle_key
+from ._phones import settle_phones
 from ._values import NULL_TOKENS, value_votes
-from ._vote import ValueVote
+from ._vote import ValueVote, Votes
 
 __all__ = ["ColumnGuess", "classify_columns", "parse_overrides"]
 
 logger = logging.getLogger(__name__)
 
-#: Types whose values carry a recognisable structure; strong value evidence for one of them
-#: overrules a header naming another type.
-_STRUCTURED: Final[frozenset[str]] = frozenset(
-    {
-        "email",
-        "msisdn",
-        "phone",
-        "national_id",
-        "imsi",
-        "iccid",
-        "imei",
-        "ki",
-        "opc",
-        "password_hash",
-        "ip_address",
-        "date",
-        "birth_date",
-    }
-)
-#: Types a header may name loosely: within a family, values may refine the header's choice.
-_FAMILY: Final[dict[str, str]] = {
-    "msisdn": "phone",
-    "phone": "phone",
-    "given_name": "name",
-    "surname": "name",
-    "full_name": "name",
-    "birth_date": "date",
-    "date": "date",
-    "city": "place",
-    "region": "place",
-    "plan": "category",
-    "status": "category",
-    "ki": "secret",
-    "opc": "secret",
-    "password_hash": "secret",
-}
 #: Name headers too vague to choose between given name, surname and full name.
 _VAGUE_NAME_HEADERS: Final[frozenset[str]] = frozenset(
     {"name", "nombre", "nome", "이름", "cliente", "client", "holder", "titular", "nombres"}
@@ -78,31 +52,6 @@ _CE: Final = re.compile(r"^[A-Za-z]?\d{8,12}$")
 _DATE_ROLES: Final[frozenset[str]] = frozenset(
     {"birth", "activation", "churn", "provisioning", "snapshot", "billing"}
 )
-
-
-@dataclass
-class ColumnGuess:
-    """The classifier's verdict on one column."""
-
-    name: str
-    #: one of :data:`leaktriage.vocab.COLUMN_TYPES`
-    type: str
-    #: 0..1: high when header and values agree, 1.0 for an override
-    confidence: float
-    #: the national ID scheme (:data:`leaktriage.vocab.ID_SCHEMES`) when ``type == "national_id"``
-    scheme: str | None = None
-    #: the lifecycle role of a date column, from its header ("birth" for birth dates)
-    role: str | None = None
-    #: what the verdict rests on, e.g. ``{"header": 0.9, "pattern": 0.97, "checksum": 0.99}``
-    evidence: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """The DESIGN.md ``columns`` entry: ``{name, type, scheme?, confidence}``."""
-        out: dict[str, Any] = {"name": self.name, "type": self.type}
-        if self.scheme is not None:
-            out["scheme"] = self.scheme
-        out["confidence"] = round(self.confidence, 3)
-        return out
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:
@@ -184,16 +133,21 @@ def _within_family(hint: HeaderHint, header: str, votes: dict[str, ValueVote]) -
 
 
 def _decide(
-    name: str, values: list[str], distinct: int, region: str, today: dt.date
-) -> tuple[ColumnGuess, bool]:
-    """One column's guess, and whether its type rests on 32-hex values alone (Ki vs OPc)."""
-    hint = header_hint(name)
+    name: str,
+    hint: HeaderHint | None,
+    values: list[str],
+    distinct: int,
+    region: str,
+    today: dt.date,
+) -> tuple[ColumnGuess, bool, Votes]:
+    """One column's guess, whether its type rests on 32-hex values alone (Ki vs OPc), and the
+    value votes it weighed."""
     if not values:
         if hint is None:
-            return ColumnGuess(name, "other", 0.1, evidence={"values": 0.0}), False
+            return ColumnGuess(name, "other", 0.1, evidence={"values": 0.0}), False, {}
         guess = ColumnGuess(name, hint.type, 0.5 * hint.score, hint.scheme, hint.role)
         guess.evidence = {"header": hint.score, "values": 0.0}
-        return guess, False
+        return guess, False, {}
 
     numeric_dates = hint is not None and _FAMILY.get(hint.type) == "date"
     votes = value_votes(
@@ -206,12 +160,12 @@ def _decide(
     if hint is None:
         if top is None or top.score < 0.45:
             evidence = {"value": top.score} if top else {}
-            return ColumnGuess(name, "other", 0.3, evidence=evidence), False
+            return ColumnGuess(name, "other", 0.3, evidence=evidence), False, votes
         guess = ColumnGuess(name, top.type, min(0.9, top.score), top.scheme)
         guess.evidence = {"value": top.score, **top.evidence}
         if top.type == "birth_date":
             guess.role = "birth"
-        return guess, hexish
+        return guess, hexish, votes
 
     own = _score(votes, hint.type)
     if _FAMILY.get(hint.type) == "phone":
@@ -238,7 +192,7 @@ def _decide(
             guess.role = "birth"
         elif top.type == "date":
             guess.role = date_role(name)
-        return guess, hexish
+        return guess, hexish, votes
 
     chosen = _within_family(hint, name.rsplit(".", 1)[-1], votes)
     if chosen == "national_id" and hint.scheme == "pe.ce" and _score(votes, chosen) < 0.5:
@@ -267,7 +221,7 @@ def _decide(
         guess.role = "birth"
     elif chosen == "date":
         guess.role = hint.role if hint.role in _DATE_ROLES else date_role(name)
-    return guess, False
+    return guess, False, votes
 
 
 def _resolve_hex(guesses: list[ColumnGuess], hexish: list[bool]) -> None:
@@ -311,6 +265,7 @@ def classify_columns(
     overrides: Mapping[str, str] | None = None,
     region: str = "PE",
     today: dt.date | None = None,
+    table: str | None = None,
 ) -> list[ColumnGuess]:
     """Guess the type of every column of ``sample``, in column order.
 
@@ -319,7 +274,11 @@ def classify_columns(
     maps column names to ``TYPE`` or ``national_id:SCHEME`` (see :func:`parse_overrides`);
     names not in the sample are logged and ignored; an unknown type or scheme raises
     :class:`ValueError`. ``region`` (ISO country code) breaks ties
-    between national ID schemes and phone plans. ``today`` anchors age plausibility of dates.
+    between national ID schemes and phone plans; it is the operator's numbering plan that
+    tells ``msisdn`` from ``phone``. ``today`` anchors age plausibility of dates. ``table``
+    names the table, sheet or member the sample comes from, when the input has names: the
+    own key of a customer table (``customer``, ``clientes``, ``가입자``) is ``customer_id``,
+    of any other table a surrogate key (``other``).
     """
     overrides = dict(overrides or {})
     for column, target in overrides.items():
@@ -331,15 +290,33 @@ def classify_columns(
         logger.warning("--map names %d column(s) not in the sample: ignored", len(unknown))
     guesses: list[ColumnGuess] = []
     hexish: list[bool] = []
+    hints: list[HeaderHint | None] = []
+    column_values: list[list[str]] = []
+    column_votes: list[Votes] = []
+    fixed: set[int] = set()  # overrides and customer keys: no phone pass
+    table_key_free = True
     for index, name in enumerate(sample.column_names):
         values, distinct = _column_values(sample.column(index))
+        hint = header_hint(name)
+        hints.append(hint)
+        column_values.append(values)
         if name in overrides:
             guesses.append(_apply_override(name, overrides[name], values, region))
             hexish.append(False)
+            column_votes.append({})
+            fixed.add(index)
             continue
-        guess, from_hex = _decide(name, values, distinct, region, today)
+        guess, from_hex, votes = _decide(name, hint, values, distinct, region, today)
+        if settle_key(guess, hint, values, votes, table, table_key_free):
+            table_key_free = False
+        if guess.type == "customer_id" or guess.type == "other":
+            from_hex = False
+            if guess.reason:
+                fixed.add(index)
         guesses.append(guess)
         hexish.append(from_hex)
+        column_votes.append(votes)
+    settle_phones(guesses, hints, column_values, column_votes, fixed, region)
     _resolve_hex(guesses, hexish)
     for guess in guesses:
         guess.confidence = round(max(0.0, min(1.0, guess.confidence)), 3)

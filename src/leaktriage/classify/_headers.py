@@ -100,6 +100,8 @@ _RULES: Final[list[_Rule]] = [
     ("성명", "full_name", 0.9, None, False),
     *((p, "full_name", 0.85, None, False) for p in ("apellidos nombres", "nombres apellidos")),
     *((p, "full_name", 0.85, None, False) for p in ("display name", "customer name", "고객명")),
+    # a business customer's name is its razón social; a contact's is a person's full name
+    *((p, "full_name", 0.85, None, False) for p in ("company name", "contact name")),
     # dates (roles come from date_role)
     *((p, "birth_date", 0.95, None, False) for p in ("fecha nac", "f nacimiento", "fec nac")),
     *((p, "birth_date", 0.95, None, False) for p in ("fecha nacimiento", "nacimiento", "fnac")),
@@ -124,6 +126,7 @@ _RULES: Final[list[_Rule]] = [
     *((p, "city", 0.85, None, False) for p in ("comuna", "poblacion", "시", "도시", "시군구")),
     *((p, "region", 0.9, None, False) for p in ("departamento", "region", "state", "uf")),
     *((p, "region", 0.85, None, False) for p in ("comunidad", "county", "시도", "지역")),
+    ("district", "region", 0.8, None, False),  # English exports: state or prefecture
     *((p, "postal_code", 0.95, None, False) for p in ("codigo postal", "cod postal", "cp")),
     *((p, "postal_code", 0.95, None, False) for p in ("zip", "zipcode", "postal", "postcode")),
     *((p, "postal_code", 0.95, None, False) for p in ("cep", "ubigeo", "우편번호")),
@@ -139,13 +142,16 @@ _RULES: Final[list[_Rule]] = [
     *((p, "opc", 0.95, None, False) for p in ("opc", "op c")),
     ("op", "opc", 0.7, None, True),  # also "operation" in some exports: values may overrule
     # accounts
-    *((p, "customer_id", 0.9, None, False) for p in ("cliente id", "cod cliente", "customer")),
-    *((p, "customer_id", 0.9, None, False) for p in ("id cliente", "codigo cliente", "account")),
-    *((p, "customer_id", 0.9, None, False) for p in ("customer id", "cuenta", "nro cliente")),
-    *((p, "customer_id", 0.9, None, False) for p in ("numero cliente", "client id", "conta")),
-    *((p, "customer_id", 0.85, None, False) for p in ("user id", "userid", "usuario", "고객번호")),
+    *((p, "customer_id", 0.9, None, False) for p in ("cliente id", "cod cliente", "id cliente")),
+    *((p, "customer_id", 0.9, None, False) for p in ("codigo cliente", "nro cliente", "client id")),
+    *((p, "customer_id", 0.9, None, False) for p in ("customer id", "numero cliente")),
+    *((p, "customer_id", 0.85, None, False) for p in ("user id", "userid", "고객번호")),
     *((p, "customer_id", 0.85, None, False) for p in ("가입자번호", "가입번호", "계약번호")),
-    *((p, "customer_id", 0.85, None, False) for p in ("subscriber id", "contrato", "contract")),
+    *((p, "customer_id", 0.85, None, False) for p in ("subscriber id", "account id")),
+    # the customer or contract as a whole: a sure word beside them names what the column
+    # holds of it ("account_status", "customer_since", "fecha_contrato")
+    *((p, "customer_id", 0.85, None, True) for p in ("customer", "account", "cuenta", "conta")),
+    *((p, "customer_id", 0.8, None, True) for p in ("usuario", "contrato", "contract")),
     ("id", "customer_id", 0.5, None, True),
     ("codigo", "customer_id", 0.5, None, True),
     # products and states
@@ -163,6 +169,8 @@ _RULES: Final[list[_Rule]] = [
     *((p, "other", 0.85, None, False) for p in ("observaciones", "observacion", "comentario")),
     *((p, "other", 0.85, None, False) for p in ("notes", "nota", "latitud", "longitud", "age")),
     *((p, "other", 0.85, None, False) for p in ("latitude", "longitude", "lat", "lon", "lng")),
+    *((p, "other", 0.85, None, False) for p in ("salary", "salario", "sueldo", "importe")),
+    *((p, "other", 0.85, None, False) for p in ("price", "precio", "quantity", "cantidad")),
     *((p, "email", 0.95, None, False) for p in ("email address", "direccion correo")),
     *((p, "email", 0.95, None, False) for p in ("direccion electronica", "endereco email")),
     *((p, "date", 0.85, None, False) for p in ("fec alta", "fec baja", "f alta", "f baja")),
@@ -225,8 +233,13 @@ def _match(words: list[str]) -> tuple[int, HeaderHint] | None:
     best: tuple[int, HeaderHint] | None = None
 
     def consider(length: int, hint: HeaderHint) -> None:
+        # a sure phrase beats a loose word, then the longer phrase, then the surer
         nonlocal best
-        if best is None or (length, hint.score) > (best[0], best[1].score):
+        if best is None or (not hint.weak, length, hint.score) > (
+            not best[1].weak,
+            best[0],
+            best[1].score,
+        ):
             best = (length, hint)
 
     for size in range(min(_MAX_WORDS, len(words)), 0, -1):

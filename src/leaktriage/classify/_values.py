@@ -139,6 +139,14 @@ def _valid_number(raw: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
 
 
 def _phone_votes(values: list[str], region: str) -> list[ValueVote]:
+    """Phone-plan votes: ``msisdn`` for numbers the plans call mobile, ``phone`` for any valid one.
+
+    Each valid number is counted as ``mobile``, ``fixed`` or ``either``: a number the plan of
+    its country leaves open (``FIXED_LINE_OR_MOBILE``: North America, Mexico, Chile...). On the
+    operator's own plan (``region``) such a number counts as mobile, since any of them may be
+    one of its lines; a foreign one stays undecided and the header decides
+    (:mod:`._phones`). The shares are the vote's evidence.
+    """
     cleaned = [_PHONE_SEPARATORS.sub("", v) for v in values]
     shaped = [
         c
@@ -151,27 +159,35 @@ def _phone_votes(values: list[str], region: str) -> list[ValueVote]:
     if shaped_share < 0.5:
         return []
     regions = (region, *(r for r in PHONE_REGIONS if r != region))
-    valid = mobile = 0
+    counts: Counter[str] = Counter()
     picked = sample_values(shaped, MAX_PHONE_VALUES)
     for raw in picked:
         number = _valid_number(raw, regions)
         if number is None:
             continue
-        valid += 1
+        counts["valid"] += 1
         kind = phonenumbers.number_type(number)
-        if kind in (
-            phonenumbers.PhoneNumberType.MOBILE,
-            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-        ):
-            mobile += 1
-    valid_share = valid / len(picked) * shaped_share
-    mobile_share = mobile / len(picked) * shaped_share
+        if kind == phonenumbers.PhoneNumberType.MOBILE:
+            counts["mobile"] += 1
+        elif kind == phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE:
+            own = phonenumbers.region_code_for_number(number) == region
+            counts["mobile" if own else "either"] += 1
+        else:
+            counts["fixed"] += 1
+    scale = shaped_share / len(picked)
     # Bare 8-digit numbers are national IDs before they are fixed lines (Peru's DNI).
     lengths = Counter(len(c) for c in shaped)
     if lengths.get(8, 0) / len(shaped) > 0.9:
-        valid_share *= 0.6
-        mobile_share *= 0.6
-    evidence = {"pattern": shaped_share, "phone_valid": valid_share, "mobile": mobile_share}
+        scale *= 0.6
+    valid_share = counts["valid"] * scale
+    mobile_share = counts["mobile"] * scale
+    evidence = {
+        "pattern": shaped_share,
+        "phone_valid": valid_share,
+        "mobile": mobile_share,
+        "fixed": counts["fixed"] * scale,
+        "either": counts["either"] * scale,
+    }
     if valid_share and mobile_share >= 0.8 * valid_share:
         return [
             ValueVote("msisdn", mobile_share, evidence=evidence),

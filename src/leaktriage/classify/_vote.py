@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ValueVote"]
+__all__ = ["ValueVote", "Votes"]
 
 
 @dataclass
@@ -15,3 +15,7 @@ class ValueVote:
     score: float
     scheme: str | None = None
     evidence: dict[str, float] = field(default_factory=dict)
+
+
+#: Votes of one column, by type.
+Votes = dict[str, ValueVote]

@@ -13,7 +13,7 @@ from typing import Any
 
 from leaktriage.evidence._context import TriageContext
 
-__all__ = ["UNVERIFIABLE_TRUST", "compute"]
+__all__ = ["UNVERIFIABLE_TRUST", "compute", "count_identifier_only"]
 
 #: Share of cross-checked hits that must agree before identifier-only hits count as genuine.
 UNVERIFIABLE_TRUST = 0.9
@@ -77,13 +77,7 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         unverifiable and comparable and verified / comparable >= UNVERIFIABLE_TRUST
     )
     if counted_unverifiable:
-        e.execute(
-            f"""insert into genuine_rows
-                select leak_row from match_best where target in {src} group by leak_row
-                having not bool_or(comparable_fields > 0)
-                except select leak_row from genuine_rows""",
-            sources,
-        )
+        count_identifier_only(ctx)
     genuine = e.count("genuine_rows")
     linked = e.fetch_one(
         "select count(distinct leak_row) from linked_rows where leak_row not in "
@@ -110,3 +104,22 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
         "genuine_share": genuine / n if n else 0.0,
         "hit_share": hit / n if n else 0.0,
     }
+
+
+def count_identifier_only(ctx: TriageContext) -> int:
+    """Add to ``genuine_rows`` the records that hit a source on identifiers alone (nothing else
+    to compare); return the rows ``genuine_rows`` then holds.
+
+    Called here when the cross-checked records vouch for them, and by triage when the verdict
+    counts a leak of one identifier type (a list of IMSIs, of phone numbers) as genuine because
+    its hits are far above chance: exposure, attribution and dating then see those records.
+    """
+    sources = ctx.keys("source")
+    ctx.engine.execute(
+        f"""insert into genuine_rows
+            select leak_row from match_best where target in {ctx.in_list(sources)}
+            group by leak_row having not bool_or(comparable_fields > 0)
+            except select leak_row from genuine_rows""",
+        sources,
+    )
+    return ctx.engine.count("genuine_rows")

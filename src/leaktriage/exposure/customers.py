@@ -2,8 +2,12 @@
 
 Every genuine leak record (exact agreement or probabilistic link) is tied to a customer, with
 a match confidence (the share of comparable fields that agree, or the link probability): the
-operator's customer id from whichever source holds one for that record's candidates (an HSS row
-reaches the CRM's customer id through its MSISDN), else a token of its strongest identifier.
+operator's customer id from whichever source holds one for that record's candidates, else a
+token of its strongest identifier. Candidates include the rows a record reaches in other
+sources through the identifiers its matched row shares with them (``bridged_rows``, see
+:mod:`leaktriage.match.bridge`): an HSS dump of IMSI and Ki/OPc reaches the CRM's customer id
+and the line through the HSS row's MSISDN, so every SIM whose keys leaked is listed, and
+watched, even when the leak holds no phone number.
 A customer appearing in several records is counted once, with the union of their exposed
 fields and the highest tier. Preferred channel: e-mail when the reference holds one, else SMS to
 the line, else a letter.
@@ -14,16 +18,25 @@ Writes the engine table ``exposed_customers``; :func:`store` keeps it in the wor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from leaktriage.engines.base import quote_ident
 from leaktriage.evidence._context import TriageContext
+from leaktriage.evidence.operator import OPERATOR_TYPES
 from leaktriage.exposure.tiers import TierRules
 from leaktriage.vocab import PRESENCE_ONLY_TYPES
 
 __all__ = ["compute", "store"]
 
 _FLAGGED = PRESENCE_ONLY_TYPES - {"other"}
+#: Put before each tier's remediation when the records are another holder's (``scope`` is
+#: ``identity``): the person is our customer, but what leaked is their identity, not their line.
+PRECAUTIONARY = "Precautionary (another holder's records; no line of ours exposed): "
+#: Rank of a candidate reached through another source's row (:mod:`leaktriage.match.bridge`),
+#: plus the identifier domains the two rows share: below an agreeing candidate (100 and up),
+#: above one whose fields were compared and disagreed.
+BRIDGED_RANK = 50
 
 
 def _presence(ctx: TriageContext) -> dict[str, str]:
@@ -43,29 +56,46 @@ def _presence(ctx: TriageContext) -> dict[str, str]:
     return present
 
 
-def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[str, Any]:
-    """Fill ``exposed_customers`` and return the ``exposure`` block of the triage JSON."""
+def compute(
+    ctx: TriageContext, rules: TierRules, source: str | None, *, scope: str = "line"
+) -> dict[str, Any]:
+    """Fill ``exposed_customers`` and return the ``exposure`` block of the triage JSON.
+
+    ``scope="identity"``: the records are another holder's (``Verdict.other_holder``): only
+    person fields count as exposed (never a line, SIM, customer id or plan, which are not ours)
+    and each remediation is marked precautionary (:data:`PRECAUTIONARY`).
+    """
     e = ctx.engine
     present = _presence(ctx)
+    if scope == "identity":
+        present = {t: sql for t, sql in present.items() if t not in OPERATOR_TYPES}
+        tiers = tuple(replace(t, remediation=PRECAUTIONARY + t.remediation) for t in rules.tiers)
+        rules = replace(rules, tiers=tiers)
     cands = []
     params: list[Any] = []
     for target in ctx.of_kind("source"):
         cands.append(
-            f"""select c.leak_row, ? as source, c.rank, c.confidence, t.customer_ref,
+            f"""select c.leak_row, ? as source, c.rank, c.confidence, c.bridged, t.customer_ref,
                        t.tok_email is not null as has_email_ref,
                        t.tok_phone is not null as has_line_ref, t.tok_phone as line_tok
                 from (select leak_row, t_row, agrees::int * 100 + hit_domains as rank,
                              -- share of comparable fields that agree; 1 for identifier-only
                              case when comparable_fields > 0
                                   then agree_fields / comparable_fields else 1.0 end
-                               as confidence
+                               as confidence, false as bridged
                       from match_best where target = ?
                       union all select leak_row, t_row, 1000 as rank,
-                             match_probability as confidence from linked_rows
-                      where target = ?) c
+                             match_probability as confidence, false as bridged
+                      from linked_rows where target = ?
+                      -- the same customer in another system, reached through the identifiers
+                      -- the matched row shares with it (HSS IMSI -> MSISDN -> CRM customer):
+                      -- below any agreeing candidate, above a contradicted one
+                      union all select leak_row, t_row, {BRIDGED_RANK} + domains as rank,
+                             NULL::DOUBLE as confidence, true as bridged
+                      from bridged_rows where target = ?) c
                 join {ctx.profile(target)} t on t._row = c.t_row"""
         )
-        params += [target.name, target.key, target.key]
+        params += [target.name, target.key, target.key, target.key]
     if cands:
         e.execute(
             f"""create or replace temp table exposure_cand as
@@ -76,7 +106,8 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
     else:
         e.execute(
             "create or replace temp table exposure_cand (leak_row bigint, source varchar, "
-            "rank int, confidence double, customer_ref varchar, has_email_ref boolean, "
+            "rank int, confidence double, bridged boolean, customer_ref varchar, "
+            "has_email_ref boolean, "
             "has_line_ref boolean, "
             "line_tok varchar)"
         )
@@ -85,7 +116,8 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
     e.execute(
         f"""create or replace temp table exposed_records as
             select l._row, r.customer_ref, r.source, r.email_ref, r.line_ref, r.confidence,
-                   coalesce(r.line_tok, p.tok_phone) as line_tok,
+                   coalesce(r.line_tok, {"NULL" if scope == "identity" else "p.tok_phone"})
+                     as line_tok,
                    coalesce(r.customer_ref, 'tok:' || coalesce({
             ", ".join(k.replace("l.", "p.") for k in key_parts)
         }, 'row:' || l._row::varchar))
@@ -96,8 +128,9 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
                 select leak_row,
                        arg_max(customer_ref, rank) filter (where customer_ref is not null)
                          as customer_ref,
-                       coalesce(arg_max(source, rank) filter (where source = ?),
-                                arg_max(source, rank)) as source,
+                       -- the system the record came from: one it matched, not one reached
+                       coalesce(arg_max(source, rank) filter (where source = ? and not bridged),
+                                arg_max(source, rank) filter (where not bridged)) as source,
                        bool_or(has_email_ref) as email_ref, bool_or(has_line_ref) as line_ref,
                        coalesce(max(confidence) filter (where rank >= 100), max(confidence))
                          as confidence,
@@ -154,6 +187,7 @@ def compute(ctx: TriageContext, rules: TierRules, source: str | None) -> dict[st
         "by_tier": by_tier,
         "by_source": by_source,
         "remediation": {t.name: t.remediation for t in rules.tiers if t.name in by_tier},
+        "scope": scope,
     }
 
 

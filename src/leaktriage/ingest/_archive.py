@@ -3,8 +3,14 @@
 :func:`resolve` turns an input path into :class:`Part` objects, each a member that a format
 reader can open as a fresh decompressed byte stream, any number of times. Compression is
 recognised by magic bytes, never by extension. Members that need random access, or that sit in a
-sequential container (tar, 7z), are extracted into the private temporary directory of a
-:class:`Workdir` (mode 0700, deleted on close) with every limit enforced while writing.
+sequential container (tar, 7z), are copied into the :class:`~._spool.Spool` of a :class:`Workdir`
+(in memory when small, else sealed with AES-GCM under a key held only in memory, in a 0700
+directory under ``IngestOptions.work_dir``), never in clear on disk.
+
+Every limit is judged over the whole input (:class:`~._limits.Budget`): the decompressed bytes of
+every layer and member against ``max_input_bytes`` and ``max_ratio`` times the input file's size,
+the entries of every archive against ``max_members`` (a zip's from its end-of-central-directory
+record, before anything else is read), and nesting against :data:`_MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -12,10 +18,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
-import os
-import shutil
 import tarfile
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,14 +27,20 @@ from typing import BinaryIO, cast
 
 from leaktriage.errors import InputError, InputRejected
 
-from ._limits import CORRUPT_DATA, CountingReader, LimitedStream, buffered, check_limits
+from ._limits import CORRUPT_DATA, Budget, CountingReader, LimitedStream, buffered
 from ._model import IngestOptions
+from ._office import zip_office_kind
 from ._sniff import detect_binary
+from ._spool import Spool, Spooled
 
 __all__ = ["Part", "Resolved", "Workdir", "resolve"]
 
 OnBytes = Callable[[int], None] | None
 _CHUNK = 2**20
+#: Containers inside containers deeper than this are refused (``archives nested too deeply``):
+#: real leaks come as at most a compressed archive of compressed members (``zip`` of
+#: ``csv.gz``: depth 1; ``tar.gz`` of ``zip`` of ``csv.gz``: 2); deeper nesting is the shape of
+#: a bomb (42.zip) and only multiplies the work.
 _MAX_DEPTH = 3
 _STREAM_CODECS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
     "gz": lambda f: cast(BinaryIO, gzip.GzipFile(fileobj=f, mode="rb")),
@@ -44,17 +53,55 @@ _ZIP_ERRORS: tuple[type[BaseException], ...] = (*CORRUPT_DATA, NotImplementedErr
 
 @dataclass
 class Part:
-    """One data member: ``open(on_bytes)`` gives a fresh decompressed binary stream."""
+    """One data member: ``open(on_bytes)`` gives a fresh decompressed binary stream.
+
+    Readers that need random access (XLSX, Parquet) call :meth:`open_seekable`; ``local_path``
+    is set only when the member is the input file itself, plain on disk.
+    """
 
     name: str
     """Member name inside the archive ("" for the input itself)."""
     open: Callable[[OnBytes], BinaryIO]
     local_path: Path | None
-    """An uncompressed copy on disk, for readers that need random access (XLSX, Parquet)."""
+    """The input file itself when it is plain (not compressed, not archived); else ``None``:
+    members of containers are never on disk in clear."""
     weight: int
     """Compressed bytes this member stands for, for progress reports."""
     hint: str | None = None
     """A format already known from the container (``xlsx``)."""
+    seekable: Callable[[], BinaryIO] | None = None
+    """Opens a spooled member as a seekable file (see :meth:`open_seekable`)."""
+
+    def open_seekable(self) -> BinaryIO:
+        """A fresh seekable binary file of the decompressed member (close it after use).
+
+        The input file itself when plain; otherwise the member's spooled copy, decrypted as it
+        is read. Members streamed from a zip (plain text) have no seekable form: ``InputError``.
+        """
+        if self.seekable is not None:
+            return self.seekable()
+        if self.local_path is not None:
+            return open(self.local_path, "rb")  # noqa: SIM115 - the caller closes it
+        raise InputError("this member cannot be read with random access", path=self.name)
+
+
+@dataclass
+class _Source:
+    """Bytes that :func:`resolve` peels: the input file on disk, or a spooled member."""
+
+    size: int
+    open: Callable[[], BinaryIO]
+    """A fresh seekable binary file of the bytes."""
+    path: Path | None = None
+    """The input file (only for the input itself)."""
+
+    @classmethod
+    def of_file(cls, path: Path) -> _Source:
+        return cls(path.stat().st_size, lambda: cast(BinaryIO, open(path, "rb")), path)  # noqa: SIM115
+
+    @classmethod
+    def of_spooled(cls, spooled: Spooled) -> _Source:
+        return cls(spooled.size, spooled.open)
 
 
 @dataclass
@@ -66,84 +113,71 @@ class Resolved:
 
 
 class Workdir:
-    """A private temporary directory (0700), created on first use and removed by :meth:`close`."""
+    """What one ingest holds while it reads: its spool, its limits budget, open archives.
+
+    The spool (:class:`~._spool.Spool`) lives under ``options.work_dir`` (the workspace's
+    ``tmp``; the system temp dir without one) and sweeps the leftovers of killed runs there
+    when created. :meth:`close` closes open archives and removes the spool.
+    """
 
     def __init__(self, options: IngestOptions, path: str) -> None:
         self._options = options
         self._path = path
-        self._dir: Path | None = None
-        self._count = 0
-        self._open: list[zipfile.ZipFile] = []
-        self.written = 0
+        self.spool = Spool(options.work_dir)
+        self.budget = Budget(
+            path,
+            max_bytes=options.max_input_bytes,
+            max_ratio=options.max_ratio,
+            max_members=options.max_members,
+        )
+        self._open: list[zipfile.ZipFile | BinaryIO] = []
 
-    def keep_open(self, archive: zipfile.ZipFile) -> None:
-        """Close ``archive`` with this directory."""
+    def keep_open(self, archive: zipfile.ZipFile | BinaryIO) -> None:
+        """Close ``archive`` (or the file under it) with this work dir."""
         self._open.append(archive)
 
-    def new_file(self) -> Path:
-        if self._dir is None:
-            self._dir = Path(tempfile.mkdtemp(prefix="leaktriage-ingest-"))
-            os.chmod(self._dir, 0o700)
-        self._count += 1
-        return self._dir / f"member-{self._count:05d}"
-
-    def copy(self, source: BinaryIO) -> Path:
-        """Write ``source`` to a new private file, refusing to exceed the absolute limit."""
-        target = self.new_file()
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            while chunk := source.read(_CHUNK):
-                self.account(len(chunk))
-                out.write(chunk)
-        return target
-
-    def account(self, n: int) -> None:
-        self.written += n
-        check_limits(self.written, None, self._path, self._options.max_input_bytes, 0)
+    def copy(self, source: BinaryIO) -> Spooled:
+        """Spool ``source``; the limits are enforced by ``source``'s own :class:`LimitedStream`."""
+        return self.spool.copy(source)
 
     def close(self) -> None:
         while self._open:
             self._open.pop().close()
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
+        self.spool.close()
 
 
-def _plain_opener(
-    path: Path, display: str, options: IngestOptions, weight: int, size: int
-) -> Opener:
-    scale = weight / size if size else 1.0
+def _plain_opener(src: _Source, display: str, work: Workdir, weight: int) -> Opener:
+    """Streams of bytes already counted (the input itself, a spooled copy): absolute limit only."""
+    scale = weight / src.size if src.size else 1.0
 
     def open_plain(on_bytes: OnBytes = None) -> BinaryIO:
-        counting = CountingReader(open(path, "rb"), on_bytes, scale)  # noqa: SIM115
+        counting = CountingReader(src.open(), on_bytes, scale)
         return buffered(
             LimitedStream(
                 counting,  # type: ignore[arg-type]
                 path=display,
-                max_bytes=options.max_input_bytes,
-                max_ratio=options.max_ratio,
-                compressed=None,
+                budget=work.budget,
+                source=None,
             )
         )
 
     return open_plain
 
 
-def _codec_opener(
-    path: Path, kind: str, display: str, options: IngestOptions, weight: int, size: int
-) -> Opener:
-    scale = weight / size if size else 1.0
+def _codec_opener(src: _Source, kind: str, display: str, work: Workdir, weight: int) -> Opener:
+    """Decompressed streams of one layer; every pass reports to the same budget source."""
+    scale = weight / src.size if src.size else 1.0
+    source = work.budget.new_source()
 
     def open_codec(on_bytes: OnBytes = None) -> BinaryIO:
-        counting = CountingReader(open(path, "rb"), on_bytes, scale)  # noqa: SIM115
+        counting = CountingReader(src.open(), on_bytes, scale)
         decompressed = _STREAM_CODECS[kind](counting)  # type: ignore[arg-type]
         return buffered(
             LimitedStream(
                 decompressed,
                 path=display,
-                max_bytes=options.max_input_bytes,
-                max_ratio=options.max_ratio,
-                compressed=lambda: counting.count,
+                budget=work.budget,
+                source=source,
                 underlying=counting,
             )
         )
@@ -166,26 +200,32 @@ def _skip_name(name: str) -> bool:
     return name.endswith("/") or name.startswith("__MACOSX/") or base.startswith(".") or not base
 
 
-def resolve(
-    path: Path,
-    options: IngestOptions,
-    work: Workdir,
-    display: str,
-    weight: int | None = None,
-    depth: int = 0,
+def resolve(path: Path, options: IngestOptions, work: Workdir, display: str) -> Resolved:
+    """Peel compression and archives off the input file ``path`` into data members."""
+    src = _Source.of_file(path)
+    work.budget.input_size = src.size
+    if src.size > options.max_input_bytes:
+        raise InputRejected(
+            f"input exceeds the limit of {options.max_input_bytes} bytes (max_input_bytes)",
+            path=display,
+        )
+    return _resolve(src, options, work, display, src.size, 0)
+
+
+def _resolve(
+    src: _Source, options: IngestOptions, work: Workdir, display: str, weight: int, depth: int
 ) -> Resolved:
-    """Peel compression and archives off ``path`` into data members."""
-    size = path.stat().st_size
-    weight = size if weight is None else weight
-    if size == 0:
+    if src.size == 0:
         return Resolved(None, [])
     if depth > _MAX_DEPTH:
-        raise InputRejected("archives nested too deeply", path=display)
-    with open(path, "rb") as f:
+        raise InputRejected(
+            f"archives nested more than {_MAX_DEPTH} deep (the nesting limit)", path=display
+        )
+    with src.open() as f:
         head = f.read(512)
     kind = detect_binary(head)
     if kind in _STREAM_CODECS:
-        opener = _codec_opener(path, kind, display, options, weight, size)
+        opener = _codec_opener(src, kind, display, work, weight)
         # Reading a head now refuses a bomb at once and tells what is inside.
         inner_head = _read_head(opener, 2 * 2**20 + 1, display)
         if not inner_head:
@@ -198,27 +238,22 @@ def resolve(
             res.compression = f"tar.{kind}"
             return res
         copy = _extract(opener, work, display)
-        sub = resolve(copy, options, work, display, weight, depth + 1)
+        sub = _resolve(_Source.of_spooled(copy), options, work, display, weight, depth + 1)
         sub.compression = f"{sub.compression}.{kind}" if sub.compression else kind
         return sub
     if kind == "zip":
-        return _resolve_zip(path, options, work, display, weight, depth)
+        return _resolve_zip(src, options, work, display, weight, depth)
     if kind == "7z":
-        return _resolve_7z(path, options, work, display, weight, depth)
+        return _resolve_7z(src, options, work, display, weight, depth)
     if kind == "tar":
-        opener = _plain_opener(path, display, options, weight, size)
+        opener = _plain_opener(src, display, work, weight)
         return _resolve_tar(opener, options, work, display, weight, depth)
-    if size > options.max_input_bytes:
-        raise InputRejected(
-            f"input exceeds the limit of {options.max_input_bytes} bytes (max_input_bytes)",
-            path=display,
-        )
-    return Resolved(
-        None, [Part("", _plain_opener(path, display, options, weight, size), path, weight)]
-    )
+    opener = _plain_opener(src, display, work, weight)
+    seekable = None if src.path is not None else src.open
+    return Resolved(None, [Part("", opener, src.path, weight, seekable=seekable)])
 
 
-def _extract(opener: Callable[[OnBytes], BinaryIO], work: Workdir, display: str) -> Path:
+def _extract(opener: Callable[[OnBytes], BinaryIO], work: Workdir, display: str) -> Spooled:
     try:
         with opener(None) as stream:
             return work.copy(stream)
@@ -229,7 +264,7 @@ def _extract(opener: Callable[[OnBytes], BinaryIO], work: Workdir, display: str)
 
 
 def _members_of(
-    found: list[tuple[str, Path, int]],
+    found: list[tuple[str, Spooled, int]],
     options: IngestOptions,
     work: Workdir,
     display: str,
@@ -242,7 +277,8 @@ def _members_of(
     total = sum(size for _, _, size in found) or 1
     for name, local, size in found:
         share = int(weight * size / total)
-        sub = resolve(local, options, work, f"{display}!{name}", share, depth + 1)
+        member = f"{display}!{name}"
+        sub = _resolve(_Source.of_spooled(local), options, work, member, share, depth + 1)
         if not sub.parts:
             skipped.append(name)
         for part in sub.parts:
@@ -260,11 +296,12 @@ def _resolve_tar(
     weight: int,
     depth: int,
 ) -> Resolved:
-    found: list[tuple[str, Path, int]] = []
+    found: list[tuple[str, Spooled, int]] = []
     skipped: list[str] = []
     try:
         with opener(None) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for info in tar:
+                work.budget.add_members(1, display)
                 if not info.isfile() or _skip_name(info.name):
                     if info.isfile():
                         skipped.append(info.name)
@@ -285,35 +322,60 @@ def _resolve_tar(
     return Resolved("tar", parts, skipped + more, archive=True)
 
 
-def _check_declared(total: int, compressed: int, options: IngestOptions, display: str) -> None:
-    """Refuse an archive from its declared sizes, before decompressing anything."""
-    check_limits(total, lambda: compressed, display, options.max_input_bytes, options.max_ratio)
+def _check_declared(total: int, work: Workdir, display: str) -> None:
+    """Refuse an archive from its declared sizes (added to what is already out), before
+    decompressing anything."""
+    work.budget.check(display, declared=total)
 
 
-def _resolve_zip(
-    path: Path, options: IngestOptions, work: Workdir, display: str, weight: int, depth: int
-) -> Resolved:
+def _zip_entries(fp: BinaryIO) -> int | None:
+    """Entries declared by a zip's end-of-central-directory record (zip64 included), read
+    without parsing the central directory itself; ``None`` if there is no such record."""
+    end_record = getattr(zipfile, "_EndRecData", None)
+    if end_record is None:  # pragma: no cover - every CPython since 2.6 has it
+        return None
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+        record = end_record(fp)
+    except (OSError, *CORRUPT_DATA):
+        return None
+    return None if record is None else int(record[4])
+
+
+def _open_zip(src: _Source, work: Workdir, display: str) -> zipfile.ZipFile:
+    """Open a zip after counting its entries, so a zip of 100,000 members is refused first."""
+    fp = src.open()
+    work.keep_open(fp)
+    declared = _zip_entries(fp)
+    if declared is not None:
+        work.budget.add_members(declared, display)
+    try:
+        archive = zipfile.ZipFile(fp)
+    except (zipfile.BadZipFile, NotImplementedError, *CORRUPT_DATA):
         raise InputError("damaged zip archive", path=display) from None
     # Members are streamed straight from the archive on every pass, so it stays open until
     # the reader is closed.
     work.keep_open(archive)
-    names = archive.namelist()
-    if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
-        size = path.stat().st_size
-        opener = _plain_opener(path, display, options, weight, size)
-        return Resolved(None, [Part("", opener, path, weight, hint="xlsx")])
+    if declared is None or len(archive.filelist) != declared:
+        work.budget.add_members(len(archive.filelist) - (declared or 0), display)
+    return archive
+
+
+def _resolve_zip(
+    src: _Source, options: IngestOptions, work: Workdir, display: str, weight: int, depth: int
+) -> Resolved:
+    archive = _open_zip(src, work, display)
+    office = zip_office_kind(archive, display)
+    if office is not None:
+        # A workbook (or another office document, refused by the reader) is one file, never an
+        # archive of its XML parts; its declared sizes still count against the limits.
+        _check_declared(sum(i.file_size for i in archive.infolist()), work, display)
+        opener = _plain_opener(src, display, work, weight)
+        seekable = None if src.path is not None else src.open
+        return Resolved(None, [Part("", opener, src.path, weight, hint=office, seekable=seekable)])
     infos = [i for i in archive.infolist() if not i.is_dir()]
     data = [i for i in infos if not _skip_name(i.filename)]
     skipped = [i.filename for i in infos if _skip_name(i.filename)]
-    _check_declared(
-        sum(i.file_size for i in data),
-        sum(i.compress_size for i in data),
-        options,
-        display,
-    )
+    _check_declared(sum(i.file_size for i in data), work, display)
     total = sum(i.file_size for i in data) or 1
     parts: list[Part] = []
     for info in data:
@@ -324,7 +386,7 @@ def _resolve_zip(
             skipped.append(info.filename)
             continue
         share = int(weight * info.file_size / total)
-        opener = _zip_member_opener(archive, info, options, member, share)
+        opener = _zip_member_opener(archive, info, work, member, share)
         if detect_binary(_read_head(opener, 512, member)) is None:
             parts.append(Part(info.filename, opener, None, share))
             continue
@@ -339,11 +401,12 @@ def _resolve_zip(
 def _zip_member_opener(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
-    options: IngestOptions,
+    work: Workdir,
     member: str,
     weight: int,
 ) -> Opener:
     scale = weight / info.file_size if info.file_size else 1.0
+    source = work.budget.new_source()
 
     def open_member(on_bytes: OnBytes = None) -> BinaryIO:
         try:
@@ -354,9 +417,8 @@ def _zip_member_opener(
             LimitedStream(
                 CountingReader(raw, on_bytes, scale),  # type: ignore[arg-type]
                 path=member,
-                max_bytes=options.max_input_bytes,
-                max_ratio=options.max_ratio,
-                compressed=lambda: info.compress_size,
+                budget=work.budget,
+                source=source,
             )
         )
 
@@ -364,26 +426,28 @@ def _zip_member_opener(
 
 
 def _resolve_7z(
-    path: Path, options: IngestOptions, work: Workdir, display: str, weight: int, depth: int
+    src: _Source, options: IngestOptions, work: Workdir, display: str, weight: int, depth: int
 ) -> Resolved:
     import py7zr
 
     from ._sevenzip import extract_7z
 
     try:
-        with py7zr.SevenZipFile(path, mode="r") as archive:
+        with src.open() as fp, py7zr.SevenZipFile(fp, mode="r") as archive:
             if archive.needs_password():
                 raise InputError("encrypted 7z archive", path=display)
-            infos = [i for i in archive.list() if i.is_file]
+            entries = archive.list()
+            work.budget.add_members(len(entries), display)
+            infos = [i for i in entries if i.is_file]
     except InputError:
         raise
     except (py7zr.exceptions.ArchiveError, *CORRUPT_DATA):  # type: ignore[misc]
         raise InputError("damaged 7z archive", path=display) from None
     data = [i for i in infos if not _skip_name(i.filename)]
     skipped = [i.filename for i in infos if _skip_name(i.filename)]
-    _check_declared(sum(i.uncompressed for i in data), path.stat().st_size, options, display)
+    _check_declared(sum(i.uncompressed or 0 for i in data), work, display)
     wanted = [i.filename for i in data]
-    extracted = extract_7z(path, wanted, options, work, display)
+    extracted = extract_7z(src.open, wanted, work, display)
     found = [
         (i.filename, extracted[i.filename], i.uncompressed) for i in data if i.filename in extracted
     ]

@@ -1,87 +1,65 @@
-"""JSON arrays of objects (streamed with ijson) and JSON Lines, flattened to string columns.
+"""JSON documents and JSON Lines, read record by record into string columns, within limits.
 
-Nested objects become dotted columns (``address.city``); lists are kept as JSON text. The
-columns are the union of the keys of the first :data:`KEY_SCAN_RECORDS` records, in order of
-first appearance; a key first seen later is not a column (the rows holding one are counted in
-the log, never their values). A top-level object is read as the list of records under its first
-key whose value is an array of objects, else as one record.
+A JSON document is cut into records by :mod:`._jsonscan` (numpy finds the structure and the
+nesting depth of every byte before a parser sees it) and each record is decoded by the stdlib
+C decoder; JSON Lines are read a line at a time. :mod:`._jsonflat` flattens each record and
+names the columns. What is read:
+
+* a top-level array: its items are the records; a top-level object wrapping them
+  (``{"data": [...], "meta": {...}}``, ``{"customers": {"items": [...]}}``): the records array
+  :func:`._jsonscan.locate` picks; a top-level object without arrays: one record; several
+  top-level values (``{...}\\n{...}``, as ``jq`` writes them): each a record;
+* JSON Lines: one value per line; blank lines, CRLF and a BOM are fine;
+* UTF-16 and other non-UTF-8 text is re-encoded to UTF-8 on the way in.
+
+Limits, each refused with :class:`~leaktriage.errors.InputRejected` naming the option:
+nesting deeper than ``max_json_depth``, a record (or line) longer than ``max_line_bytes``, more
+than ``max_columns`` columns. A lone scalar or an empty object is refused as holding no
+records. The columns are the union of the keys of the first :data:`KEY_SCAN_RECORDS` records,
+in order of first appearance; a key first seen later is not a column (the rows holding one are
+counted as ``late_key_rows``, never their values).
+
+Damage: a malformed line of JSON Lines is counted and skipped (``on_error="skip"``) or raises
+:class:`~leaktriage.errors.InputError` with its line and column. A JSON document is read up to
+its damage: the records before it are kept, the damage counts as one malformed row and
+``complete`` is false; damage before the first record always raises (nothing to keep).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import logging
+import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import Any, BinaryIO, cast
 
-import ijson
 import pyarrow as pa
 
-from leaktriage.errors import InputError
+from leaktriage.errors import InputError, InputRejected
 
+from ._jsonflat import Flattener, column_names, decode
+from ._jsonscan import Damage, Located, Piece, Scanner, locate, pieces
 from ._limits import Tally
 from ._model import IngestOptions
-from ._rows import RowBuffer, TextFormatReader, decode_error, text_stream
+from ._rows import TextFormatReader, string_schema, text_stream
 from ._sniff import Encoding
 
-__all__ = ["JsonReader", "KEY_SCAN_RECORDS"]
+__all__ = ["JsonReader", "KEY_SCAN_RECORDS", "MAX_DEPTH_CAP"]
 
 log = logging.getLogger(__name__)
 
 KEY_SCAN_RECORDS = 200_000
 """How many records are scanned for column names before reading."""
 
+MAX_DEPTH_CAP = 500
+"""``max_json_depth`` above this is treated as this (flattening recurses per level)."""
 
-def _scalar(value: Any) -> str | None:
-    kind = type(value)
-    if kind is str:
-        return value
-    if value is None:
-        return None
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int or kind is Decimal:
-        return str(value)
-    if kind is float:
-        return repr(value)
-    return json.dumps(value, ensure_ascii=False, default=_plain)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(type(value).__name__)
-
-
-def flatten(
-    record: dict[str, Any], prefix: str = "", out: dict[str, str | None] | None = None
-) -> dict[str, str | None]:
-    """``{"a": {"b": 1}, "c": [1]}`` → ``{"a.b": "1", "c": "[1]"}``."""
-    out = {} if out is None else out
-    for key, value in record.items():
-        name = prefix + key if prefix else key
-        kind = type(value)
-        if kind is str:
-            out[name] = value
-        elif kind is dict:
-            if value:
-                flatten(value, name + ".", out)
-            else:
-                out.setdefault(name, None)
-        elif kind is list:
-            out[name] = json.dumps(value, ensure_ascii=False, default=_plain)
-        else:
-            out[name] = _scalar(value)
-    return out
-
-
-_DECODE = json.JSONDecoder(parse_float=Decimal).decode
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NO_RECORDS = "empty input: no records in the JSON (the top-level value is a scalar)"
 
 
 class _Utf8(io.RawIOBase):
-    """Re-encodes a text stream as UTF-8 bytes, for ijson (which reads bytes)."""
+    """Re-encodes a text stream as UTF-8 bytes (the scanner and line reader read UTF-8)."""
 
     def __init__(self, text: io.TextIOBase) -> None:
         super().__init__()
@@ -96,14 +74,66 @@ class _Utf8(io.RawIOBase):
             chunk = self._text.read(65536)
             if not chunk:
                 return 0
-            self._pending = chunk.encode("utf-8")
+            self._pending = chunk.encode("utf-8", "surrogatepass")
         n = min(len(buffer), len(self._pending))
         buffer[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n
 
+    def close(self) -> None:
+        try:
+            self._text.close()
+        finally:
+            super().close()
+
+
+class _Columns:
+    """Rows (dicts keyed by raw key paths) gathered column-wise into record batches."""
+
+    def __init__(self, raw: list[str], names: list[str], batch_rows: int) -> None:
+        self._raw = raw
+        self.schema = string_schema(names)
+        self._batch_rows = max(1, batch_rows)
+        self._data: list[list[str | None]] = [[] for _ in raw]
+        self.size = 0
+
+    def add(self, row: dict[str, str | None]) -> None:
+        get = row.get
+        for name, column in zip(self._raw, self._data, strict=True):
+            column.append(get(name))
+        self.size += 1
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self._batch_rows
+
+    def flush(self) -> pa.RecordBatch:
+        arrays = [_array(column) for column in self._data]
+        self._data = [[] for _ in self._raw]
+        self.size = 0
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+
+def _array(column: list[str | None]) -> pa.Array:
+    try:
+        return pa.array(column, type=pa.string())
+    except UnicodeEncodeError:
+        # Lone surrogates (``"\\ud800"`` escapes) cannot be UTF-8: replace them.
+        return pa.array(
+            [v if v is None else _SURROGATE.sub("\ufffd", v) for v in column], type=pa.string()
+        )
+
+
+def _first_line(piece: Piece) -> int:
+    """The line a piece's content starts on (pieces begin with the separator's whitespace)."""
+    data = piece.data
+    lead = len(data) - len(data.lstrip(b" \t\r\n"))
+    return piece.line + data.count(b"\n", 0, lead)
+
 
 class JsonReader(TextFormatReader):
+    """Reads a JSON document (``kind="json"``) or JSON Lines (``kind="jsonl"``)."""
+
     def __init__(
         self,
         opener: Callable[..., BinaryIO],
@@ -115,110 +145,183 @@ class JsonReader(TextFormatReader):
         super().__init__(opener, display, options, encoding)
         self.format = kind
         self.header = True
-        self._prefix = "item"
+        self.truncated_fields = 0
+        """Strings of the last pass cut to ``max_field_bytes``."""
+        self._depth = max(1, min(options.max_json_depth, MAX_DEPTH_CAP))
+        self._where: Located | None = None
         if kind == "json":
-            self._prefix = self._find_prefix()
-        self.columns = self._scan_keys()
+            with self._bytes(None) as stream:
+                self._where = locate(stream, self._depth, self._path)
+            if self._where.kind == "scalar":
+                raise InputRejected(_NO_RECORDS, path=self._path)
+            if self._where.path:
+                log.info("%s: records under %r", self._path, self._where.path)
+        self._raw, self.columns = self._scan_keys()
 
     # -- streams ------------------------------------------------------------------------------
 
     def _bytes(self, on_bytes: object) -> BinaryIO:
+        """The input as UTF-8 bytes (any BOM kept: the readers skip it)."""
         raw = self._open(on_bytes)
-        if self._codec == "utf-8":
+        if self._codec in ("utf-8", "utf-8-sig"):
             return raw
         return cast(BinaryIO, io.BufferedReader(_Utf8(text_stream(raw, self._codec))))
 
-    def _find_prefix(self) -> str:
-        """``item`` for an array; for an object, the path of its first array of objects."""
-        with self._bytes(None) as stream:
-            try:
-                array_at: str | None = None
-                for n, (prefix, event, _) in enumerate(ijson.parse(stream)):
-                    if n == 0 and event != "start_map":
-                        return "item"
-                    if n > 100_000:
-                        break
-                    if array_at is not None and event == "start_map":
-                        return prefix
-                    array_at = prefix if event == "start_array" else None
-            except (ijson.JSONError, UnicodeDecodeError):
-                pass
-        return ""
+    # -- records ------------------------------------------------------------------------------
 
-    def _records(self, stream: BinaryIO, tally: Tally) -> Iterator[tuple[int | None, Any]]:
-        """(line, record) pairs; malformed lines are counted (and raise in fail mode)."""
-        fail = tally.fail
+    def _records(self, stream: BinaryIO, tally: Tally) -> Iterator[tuple[int, Any]]:
+        """(line, decoded record) pairs; malformed ones are counted (or raise in fail mode)."""
         if self.format == "jsonl":
-            reader = io.TextIOWrapper(stream, encoding=self._codec, newline=None)
-            number = 0
-            try:
-                for number, line in enumerate(reader, start=1):  # noqa: B007
-                    if not line.strip():
-                        continue
-                    try:
-                        record = _DECODE(line)
-                    except ValueError:
-                        if fail:
-                            raise InputError(
-                                "malformed JSON line", path=self._path, line=number
-                            ) from None
-                        tally.bad(number)
-                        continue
-                    yield number, record
-            except UnicodeDecodeError:
-                raise decode_error(self._path, self._codec, number + 1) from None
+            yield from self._lines(stream, tally)
             return
-        try:
-            for record in ijson.items(stream, self._prefix, use_float=False):
-                yield None, record
-        except (ijson.JSONError, UnicodeDecodeError):
-            if fail:
-                raise InputError("malformed JSON", path=self._path) from None
-            # The rest of a broken document cannot be resynchronised: count it and stop.
-            tally.bad(None)
-            self.complete = False
-            log.warning("%s: malformed JSON, reading stopped early", self._path)
+        assert self._where is not None
+        limit = self._options.max_line_bytes
+        for item in pieces(stream, self._where, self._depth, limit, self._path):
+            if type(item) is Damage:
+                damage = cast(Damage, item)
+                line, column, reason = damage.line, damage.column, damage.reason
+                if damage.tail is not None:
+                    try:
+                        decode(damage.tail.data.decode("utf-8", "replace"))
+                    except ValueError as error:  # where the decoder stops: the first fault
+                        line, column = self._where_in(damage.tail, error)
+                        reason = f"malformed JSON ({_reason(error)})"
+                self._damaged(tally, line, column, reason)
+                return
+            piece = cast(Piece, item)
+            try:
+                record = decode(piece.data.decode("utf-8"))
+            except UnicodeDecodeError:
+                self._damaged(tally, _first_line(piece), None, "text is not valid UTF-8")
+                return
+            except ValueError as error:
+                line, column = self._where_in(piece, error)
+                self._damaged(tally, line, column, f"malformed JSON ({_reason(error)})")
+                return
+            yield _first_line(piece), record
 
-    def _scan_keys(self) -> list[str]:
+    def _where_in(self, piece: Piece, error: ValueError) -> tuple[int, int | None]:
+        lineno = getattr(error, "lineno", None)
+        colno = getattr(error, "colno", None)
+        if lineno is None or colno is None:
+            return _first_line(piece), None
+        if lineno == 1:
+            return piece.line, piece.column + colno - 1
+        return piece.line + lineno - 1, colno
+
+    def _damaged(self, tally: Tally, line: int, column: int | None, reason: str) -> None:
+        """Damage in a JSON document: raise (fail mode, or nothing read yet) or count it."""
+        if tally.fail or tally.rows == 0 and not self._scanned:
+            raise InputError(reason, path=self._path, line=line, column=column)
+        tally.bad(line)
+        self.complete = False
+        log.warning("%s: JSON damaged at line %d, reading stopped there", self._path, line)
+
+    def _lines(self, stream: BinaryIO, tally: Tally) -> Iterator[tuple[int, Any]]:
+        limit = self._options.max_line_bytes
+        depth = self._depth
+        fail = tally.fail
+        readline = stream.readline
+        number = 0
+        while True:
+            line = readline(limit + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > limit and not line.endswith(b"\n"):
+                raise InputRejected(
+                    f"a line longer than {limit} bytes (max_line_bytes)",
+                    path=self._path,
+                    line=number,
+                )
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if not line.strip():
+                continue
+            if line.count(b"[") + line.count(b"{") > depth:
+                scanner = Scanner(depth, self._path)
+                scanner.line = number
+                scanner.feed(line)  # exact: raises when too deep
+            try:
+                record = decode(line.decode("utf-8"))
+            except (ValueError, RecursionError) as error:
+                if fail:
+                    column = getattr(error, "colno", None)
+                    raise InputError(
+                        f"malformed JSON line ({_reason(error)})",
+                        path=self._path,
+                        line=number,
+                        column=column,
+                    ) from None
+                tally.bad(number)
+                continue
+            yield number, record
+
+    # -- columns ------------------------------------------------------------------------------
+
+    _scanned = False
+
+    def _scan_keys(self) -> tuple[list[str], list[str]]:
         keys: dict[str, None] = {}
         scratch = Tally(0)
+        flat = Flattener(self._options.max_field_bytes)
+        limit = self._options.max_columns
+        records = 0
         with self._bytes(None) as stream:
-            try:
-                for n, (_, record) in enumerate(self._records(stream, scratch)):
-                    if n >= KEY_SCAN_RECORDS:
-                        break
-                    if isinstance(record, dict):
-                        for key in flatten(record):
-                            keys.setdefault(key, None)
-            except InputError:
-                pass
+            for n, (_, record) in enumerate(self._records(stream, scratch)):
+                if n >= KEY_SCAN_RECORDS:
+                    break
+                records += 1
+                scratch.rows += 1
+                for key in flat.record(record):
+                    if key not in keys:
+                        keys[key] = None
+                        if len(keys) > limit:
+                            raise InputRejected(
+                                f"more than {limit} columns in the JSON records (max_columns)",
+                                path=self._path,
+                            )
+        self._scanned = True
         self.complete = True
-        return list(keys) or ["value"]
+        if records and not keys:
+            # ``{}``, ``[{}, {}]``: records without a single member, nothing to read.
+            raise InputRejected(
+                "empty input: the JSON records hold no values (only empty objects)",
+                path=self._path,
+            )
+        raw = list(keys) or ["value"]
+        return raw, column_names(raw)
 
     def iter_batches(self, tally: Tally, on_bytes: object = None) -> Iterator[pa.RecordBatch]:
-        fail = tally.fail
-        known = set(self.columns)
+        known = set(self._raw)
         late = 0
         self.complete = True
-        buffer = RowBuffer(self.columns, self._options.batch_rows)
-        with self._bytes(on_bytes) as stream:
-            for line, record in self._records(stream, tally):
-                if not isinstance(record, dict):
-                    if fail:
-                        raise InputError(
-                            "a JSON record is not an object", path=self._path, line=line
-                        )
-                    tally.bad(line)
-                    continue
-                row = flatten(record)
-                if not known.issuperset(row):
-                    late += 1
-                buffer.add_mapping(row)
-                tally.rows += 1
-                if buffer.full:
-                    yield buffer.flush()
-        if buffer.size:
-            yield buffer.flush()
-        self.late_key_rows = late
+        flat = Flattener(self._options.max_field_bytes)
+        buffer = _Columns(self._raw, self.columns, self._options.batch_rows)
+        try:
+            with self._bytes(on_bytes) as stream:
+                for _, record in self._records(stream, tally):
+                    row = flat.record(record)
+                    if not known.issuperset(row):
+                        late += 1
+                    buffer.add(row)
+                    tally.rows += 1
+                    if buffer.full:
+                        yield buffer.flush()
+            if buffer.size:
+                yield buffer.flush()
+        finally:
+            self.late_key_rows = late
+            self.truncated_fields = flat.truncated
         if late:
             log.warning("%s: %d records hold keys first seen after the key scan", self._path, late)
+        if flat.truncated:
+            log.warning("%s: %d strings cut to max_field_bytes", self._path, flat.truncated)
+
+
+def _reason(error: BaseException) -> str:
+    """The decoder's own words (fixed phrases such as "Expecting ',' delimiter"), no value."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    message = getattr(error, "msg", None)
+    return message if isinstance(message, str) else "invalid"

@@ -59,7 +59,14 @@ class IngestOptions:
     member of nested archives, checked while streaming once 1 MiB is out."""
 
     max_field_bytes: int = 32 * 2**20
-    """A field longer than this (UTF-8 bytes) makes its row malformed."""
+    """A field longer than this (UTF-8 bytes) makes its row malformed (JSON: the string is cut
+    to this length and counted in ``truncated_fields``)."""
+
+    max_json_depth: int = 64
+    """JSON nested deeper than this (arrays and objects, the top level counting as 1) rejects
+    the input, checked on every byte before any parser sees it. Real exports nest under 10
+    levels; 64 leaves room for ORM dumps while a ``[[[[…`` bomb is refused at its 65th byte
+    (values over 500 count as 500)."""
 
     batch_rows: int = 65536
     """Rows per record batch for the row-at-a-time formats (JSON, SQL, XLSX, Parquet)."""
@@ -95,8 +102,13 @@ class IngestReport:
     """Archives: malformed rows per member (line numbers are per member)."""
     late_key_rows: int = 0
     """JSON: records holding keys first seen after the key scan (those keys are not columns)."""
+    truncated_fields: int = 0
+    """JSON: strings cut to ``max_field_bytes``."""
     tables: list[TableInfo] = field(default_factory=list)
     """Multi-table inputs: every table held (name as written, rows, columns), in file order."""
+    numeric_columns: list[str] = field(default_factory=list)
+    """Spreadsheets: columns whose cells were stored as numbers (leading zeros lost); their
+    digit-only identifiers are padded back by the normalizers."""
     personal_tables: list[dict[str, Any]] = field(default_factory=list)
     """Multi-table inputs: the tables *not* read that hold personal data, with their personal
     column types (``{name, rows, personal_columns}``), so a user can read them with ``--table``."""
@@ -121,11 +133,15 @@ class IngestReport:
             out["skipped_members"] = list(self.skipped_members)
         if self.late_key_rows:
             out["late_key_rows"] = self.late_key_rows
+        if self.truncated_fields:
+            out["truncated_fields"] = self.truncated_fields
         if self.tables:
             out["tables"] = [
                 {**t.to_json(), "rows": self.rows if t.name == self.table else t.rows}
                 for t in self.tables
             ]
+        if self.numeric_columns:
+            out["numeric_columns"] = list(self.numeric_columns)
         if self.personal_tables:
             out["other_personal_tables"] = [dict(t) for t in self.personal_tables]
         return out

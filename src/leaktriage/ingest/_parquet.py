@@ -6,8 +6,9 @@ Struct columns are flattened to dotted names; list and map columns become JSON t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -66,15 +67,22 @@ class ParquetReader(FormatReader):
     encoding = "binary"
     header = True
 
-    def __init__(self, path: Path, display: str, options: IngestOptions) -> None:
+    def __init__(
+        self, path: Path | Callable[[], BinaryIO], display: str, options: IngestOptions
+    ) -> None:
+        """``path``: the file itself, or what opens a seekable copy (a spooled member)."""
         self._file = path
         self._path = display
         self._options = options
+        handle = None if isinstance(path, Path) else path()
         try:
-            parquet = pq.ParquetFile(path)
+            parquet = pq.ParquetFile(path if handle is None else handle)
             empty = parquet.schema_arrow.empty_table()
         except (pa.ArrowException, OSError):
             raise InputError("damaged Parquet file", path=display) from None
+        finally:
+            if handle is not None:
+                handle.close()
         self.columns = [name for name, _ in self._flat_columns(empty)]
 
     @staticmethod
@@ -87,11 +95,15 @@ class ParquetReader(FormatReader):
 
     def iter_batches(self, tally: Tally, on_bytes: object = None) -> Iterator[pa.RecordBatch]:
         schema = string_schema(self.columns)
+        handle = None if isinstance(self._file, Path) else self._file()
         try:
-            parquet = pq.ParquetFile(self._file)
+            parquet = pq.ParquetFile(self._file if handle is None else handle)
             for batch in parquet.iter_batches(batch_size=self._options.batch_rows):
                 arrays = dict(self._flat_columns(batch))
                 tally.rows += batch.num_rows
                 yield pa.RecordBatch.from_arrays([arrays[n] for n in self.columns], schema=schema)
         except (pa.ArrowException, OSError):
             raise InputError("damaged Parquet file", path=self._path) from None
+        finally:
+            if handle is not None:
+                handle.close()

@@ -17,6 +17,7 @@ from ._archive import Part, Resolved, Workdir, resolve
 from ._csv import CsvReader
 from ._limits import Tally
 from ._model import IngestOptions, IngestReport
+from ._office import NOT_SPREADSHEET, SPREADSHEET_KINDS, ole2_kind
 from ._rows import FormatReader, TableInfo, decode_error, string_schema
 from ._sniff import (
     HEAD_BYTES,
@@ -24,6 +25,7 @@ from ._sniff import (
     detect_binary,
     detect_text_format,
     looks_like_junk,
+    starts_like_json,
     sniff_encoding,
     sniff_table,
 )
@@ -38,11 +40,12 @@ _MAX_HEAD_BYTES = 64 * 2**20
 
 def _reader_for(part: Part, display: str, options: IngestOptions) -> FormatReader | None:
     """The format reader of one member, or ``None`` when it holds nothing (empty)."""
-    if part.hint == "xlsx":
-        from ._xlsx import XlsxReader
+    if part.hint == NOT_SPREADSHEET:
+        raise InputError(_NOT_DATA, path=display)  # DOCX, ODT, ...: not its XML parts
+    if part.hint in SPREADSHEET_KINDS:
+        from ._sheets import SheetReader
 
-        assert part.local_path is not None
-        return XlsxReader(part.local_path, display, options)
+        return SheetReader(part.hint, display, options, part.local_path, part.open_seekable)
     size = HEAD_BYTES
     while True:
         with part.open(None) as stream:
@@ -58,6 +61,15 @@ def _reader_for(part: Part, display: str, options: IngestOptions) -> FormatReade
         from ._parquet import ParquetReader
 
         return ParquetReader(part.local_path or part.open_seekable, display, options)
+    if kind == "ole2":
+        with part.open_seekable() as stream:
+            ole2 = ole2_kind(stream)
+        if ole2 == "encrypted":
+            raise InputError("password-protected workbook", path=display)
+        if ole2 == "xls":
+            from ._sheets import SheetReader
+
+            return SheetReader("xls", display, options, part.local_path, part.open_seekable)
     if kind is not None:
         raise InputError(_NOT_DATA, path=display)
     complete = len(head) <= size
@@ -72,7 +84,7 @@ def _reader_for(part: Part, display: str, options: IngestOptions) -> FormatReade
         except UnicodeDecodeError:
             raise decode_error(display, encoding.codec) from None
     text = decode_head(head, encoding, complete)
-    if looks_like_junk(text):
+    if looks_like_junk(text) and not starts_like_json(text):
         raise InputError(_NOT_DATA, path=display)
     if not text.strip("\ufeff \t\r\n"):
         return None
@@ -147,6 +159,10 @@ class LeakReader:
                     columns.append(name)
         self.columns = columns
         self._schema = string_schema(columns)
+        self.numeric_columns = frozenset(
+            name for _, reader in readers for name in getattr(reader, "numeric_columns", ())
+        )
+        """Columns a spreadsheet stored as numbers (leading zeros may be lost)."""
         first = readers[0][1]
         formats = {r.format for _, r in readers}
         table = first.table
@@ -164,6 +180,7 @@ class LeakReader:
             table=table,
             skipped_members=list(self._resolved.skipped),
             tables=[TableInfo(t.name, t.rows, list(t.columns)) for t in self.tables],
+            numeric_columns=sorted(self.numeric_columns),
         )
 
     @property

@@ -141,6 +141,10 @@ class FormatReader:
     tables: list[TableInfo] = []
     """Every table the input holds that has data rows, in file order (empty: one table)."""
 
+    numeric_columns: frozenset[str] = frozenset()
+    """Columns of the selected table stored as numbers (workbooks): a document number saved as
+    a number lost its leading zeros, which the normalizers restore for these columns."""
+
     def select(self, name: str) -> None:
         """Read table ``name`` from now on (sets :attr:`table` and :attr:`columns`)."""
         raise InputError(f"no table {name!r}: the input holds one table", path=None)

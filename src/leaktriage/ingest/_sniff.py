@@ -7,12 +7,11 @@ whole file, and never logs what it sees.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
+
+from ._dialect import TextDialect, allow_big_fields, is_junk_line, sniff_dialect
 
 __all__ = [
     "Encoding",
@@ -21,6 +20,7 @@ __all__ = [
     "decode_head",
     "detect_binary",
     "detect_text_format",
+    "starts_like_json",
     "looks_like_junk",
     "sniff_encoding",
     "sniff_table",
@@ -28,9 +28,6 @@ __all__ = [
 
 HEAD_BYTES = 256 * 1024
 """How much of a stream the sniffers look at."""
-
-_DELIMITERS = (",", ";", "\t", "|")
-_MAX_SNIFF_RECORDS = 200
 
 
 def detect_binary(head: bytes) -> str | None:
@@ -47,6 +44,8 @@ def detect_binary(head: bytes) -> str | None:
         return "zip"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole2"  # compound file: legacy XLS (or a .doc, .msg, encrypted OOXML)
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"
     return None
@@ -102,144 +101,93 @@ def decode_head(head: bytes, encoding: Encoding, complete: bool) -> str:
 
 
 def looks_like_junk(text: str) -> bool:
-    """True for binary data decoded as text: NULs or many control characters."""
-    if not text:
-        return False
+    """True for binary data decoded as text: most of the head is in lines of junk.
+
+    Judged per line so that a text file with some binary junk lines (read as malformed rows)
+    is not refused whole.
+    """
     sample = text[:65536]
-    if "\x00" in sample:
-        return True
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch in "\x7f\ufffd")
-    return bad > 0.02 * len(sample)
+    if not sample:
+        return False
+    junk = sum(len(line) + 1 for line in _LINE_BREAK.split(sample) if is_junk_line(line))
+    return junk > 0.25 * len(sample)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 _SQL_START = re.compile(
     r"(--|/\*|#|SET\s|CREATE\s|INSERT\s|REPLACE\s|COPY\s|DROP\s|LOCK\s|UNLOCK\s|BEGIN|START\s|"
-    r"USE\s|SELECT\s|ALTER\s|COMMIT|\\connect)",
+    r"USE\s|SELECT\s|ALTER\s|COMMIT|\\connect|PRAGMA\s|REM\s|PROMPT\s|GO\s)",
     re.IGNORECASE,
 )
-_SQL_DATA = re.compile(r"^\s*(INSERT\s|REPLACE\s|COPY\s)", re.IGNORECASE | re.MULTILINE)
+# Data statements, or the DDL of a schema-only dump (refused later as "no data rows", never
+# read as delimited text).
+_SQL_DATA = re.compile(
+    r"^\s*(INSERT\s|REPLACE\s|COPY\s|CREATE\s+(?:\w+\s+){0,3}?TABLE\s)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_JSON_SPACE = "\ufeff \t\r\n"
+_JSON_SCALAR_START = tuple('"-0123456789') + ("true", "false", "null")
+
+
+def starts_like_json(text: str) -> bool:
+    """Whether a decoded head opens a JSON array or object (it is then judged as JSON)."""
+    return text.lstrip(_JSON_SPACE)[:1] in ("[", "{")
+
+
+def _json_scalars(stripped: str) -> bool:
+    """A lone JSON scalar (``42``, ``"x"``: JSON holding no records, refused as such), or
+    JSON Lines of strings (every line of the head a JSON string: one-column JSON Lines)."""
+    if not stripped.startswith(_JSON_SCALAR_START):
+        return False
+    body = stripped.rstrip(_JSON_SPACE)
+    if "\n" not in body:
+        if len(body) > 1024:
+            return False
+        try:
+            json.loads(body)
+        except (ValueError, RecursionError):
+            return False
+        return True
+    if not body.startswith('"'):
+        return False
+    lines = [line for line in body.split("\n", _MAX_SCALAR_LINES)[:-1] if line.strip()]
+    for line in lines or [body]:
+        try:
+            if not isinstance(json.loads(line), str):
+                return False
+        except ValueError:
+            return False
+    return True
+
+
+_MAX_SCALAR_LINES = 200
 
 
 def detect_text_format(text: str) -> str:
     """``json``, ``jsonl``, ``sql`` or ``csv`` from the start of a decoded head."""
-    stripped = text.lstrip("\ufeff \t\r\n")
+    stripped = text.lstrip(_JSON_SPACE)
     if stripped.startswith("["):
-        return "json"
+        return "json"  # judged as JSON even when broken: never re-read as CSV
     if stripped.startswith("{"):
         first_line = stripped.split("\n", 1)[0]
 
         try:
             value = json.loads(first_line)
-        except ValueError:
-            return "json"  # one (pretty-printed) top-level object
+        except (ValueError, RecursionError):
+            return "json"  # one (pretty-printed or broken) top-level object
         if not isinstance(value, dict):
             return "json"
         # A single line holding one object: maybe a wrapper around an array of records.
         return "jsonl" if stripped[len(first_line) :].strip() else "json"
+    if _json_scalars(stripped):
+        return "jsonl" if "\n" in stripped.strip() else "json"
     if _SQL_START.match(stripped) and _SQL_DATA.search(text):
         return "sql"
     return "csv"
-
-
-@dataclass
-class TextDialect:
-    """A sniffed delimited-text layout."""
-
-    delimiter: str
-    header: bool
-    width: int
-    """Number of fields of the typical record."""
-    records: list[list[str]]
-    """The first records of the head (the last, maybe cut, record excluded unless complete)."""
-    header_lines: int
-    """Physical lines the header record spans (0 without header)."""
-
-
-def allow_big_fields() -> None:
-    """Lift the ``csv`` module's 128 KiB field limit (fields are bounded by max_field_bytes)."""
-    if csv.field_size_limit() < 2**31 - 1:
-        csv.field_size_limit(2**31 - 1)
-
-
-def _parse_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[str]], int]:
-    """Records of ``text`` and the physical lines the first one spans."""
-    allow_big_fields()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    records: list[list[str]] = []
-    first_lines = 0
-    try:
-        for record in reader:
-            if not record:
-                continue
-            records.append(record)
-            if len(records) == 1:
-                first_lines = reader.line_num
-            if len(records) > _MAX_SNIFF_RECORDS:
-                break
-    except csv.Error:
-        pass
-    if not complete and len(records) <= _MAX_SNIFF_RECORDS and len(records) > 1:
-        records.pop()  # the head may cut the last record
-    return records[:_MAX_SNIFF_RECORDS], first_lines
-
-
-def _delimiter_score(records: list[list[str]]) -> tuple[float, int]:
-    counts = Counter(len(r) for r in records)
-    if not counts:
-        return (0.0, 0)
-    width, seen = counts.most_common(1)[0]
-    if width < 2:
-        return (0.0, width)
-    return (seen / len(records), width)
-
-
-_NUMBER = re.compile(r"^[+\-]?[\d][\d .,]*$|^[+\-]?[.,]\d+$")
-_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?")
-_HEADER_WORD = re.compile(r"^[^\W\d][\w .\-/#()°ºª]*$", re.UNICODE)
-_HEADER_HINTS = re.compile(
-    r"(^|[_ .\-])(id|name|nombre|nome|apellido|surname|email|e-mail|correo|mail|phone|tel|"
-    r"telefono|teléfono|telefone|celular|movil|móvil|mobile|msisdn|imsi|iccid|imei|ki|opc|dni|"
-    r"ruc|nif|nie|cpf|rut|curp|rrn|address|direccion|dirección|endereco|endereço|city|ciudad|"
-    r"cidade|region|estado|state|zip|postal|cp|cep|date|fecha|data|birth|nacimiento|dob|plan|"
-    r"status|estado|ip|password|hash|customer|cliente|account|cuenta|number|numero|número|"
-    r"first|last|full|sex|gender|genero|age|edad|country|pais|país)($|[_ .\-\d])",
-    re.IGNORECASE,
-)
-
-
-def _kind(value: str) -> str:
-    value = value.strip()
-    if not value:
-        return "empty"
-    if _DATE.match(value):
-        return "date"
-    if _NUMBER.match(value):
-        return "number"
-    if "@" in value:
-        return "email"
-    return "text"
-
-
-def _has_header(records: list[list[str]]) -> bool:
-    first = records[0]
-    kinds = [_kind(v) for v in first]
-    named = [v for v, k in zip(first, kinds, strict=True) if k != "empty"]
-    if any(k not in ("text", "empty") for k in kinds) or 2 * len(named) < len(first):
-        return False
-    if not all(_HEADER_WORD.match(v.strip()) and len(v) <= 64 for v in named):
-        return False
-    data = [r for r in records[1:] if len(r) == len(first)]
-    if not data:
-        return True
-    for i in range(len(first)):
-        column = [_kind(r[i]) for r in data]
-        non_text = sum(1 for k in column if k in ("number", "date", "email"))
-        if non_text >= 0.5 * len(column):
-            return True
-    if any(_HEADER_HINTS.search(v) for v in named):
-        return True
-    # All-text columns: a header word seldom reappears as a value below it.
-    return all(first[i] not in {r[i] for r in data} and "_" in first[i] for i in range(len(first)))
 
 
 def sniff_table(
@@ -248,22 +196,5 @@ def sniff_table(
     delimiter: str | None = None,
     header: bool | None = None,
 ) -> TextDialect:
-    """Delimiter (most consistent field count over the first records) and header."""
-    if delimiter is None:
-        best: tuple[float, int] = (-1.0, 0)
-        chosen = ","
-        for candidate in _DELIMITERS:
-            if candidate not in text:
-                continue
-            records, _ = _parse_records(text, candidate, complete)
-            score = _delimiter_score(records)
-            if score > best:
-                best, chosen = score, candidate
-        delimiter = chosen
-    records, first_lines = _parse_records(text, delimiter, complete)
-    if not records:
-        return TextDialect(delimiter, bool(header), 0, [], 0)
-    width = _delimiter_score(records)[1] or len(records[0])
-    if header is None:
-        header = _has_header(records)
-    return TextDialect(delimiter, header, width, records, first_lines if header else 0)
+    """Delimiter, quoting, preamble and header of delimited text (see :mod:`._dialect`)."""
+    return sniff_dialect(text, complete, delimiter, header)

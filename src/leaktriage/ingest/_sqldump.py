@@ -1,64 +1,49 @@
-"""SQL dumps, streamed: MySQL/PostgreSQL ``INSERT ... VALUES (...),(...)`` and PostgreSQL
-``COPY ... FROM stdin`` blocks. Column names come from the INSERT column list, else from the
-table's ``CREATE TABLE``, else ``col_1..col_n``.
+"""SQL dumps: every table, by name, at dump speed.
 
-With several tables, a cheap line-based pre-scan estimates the rows of each and the largest is
-read, unless :attr:`IngestOptions.table` names one.
+Dialects: MySQL/MariaDB (``mysqldump``), PostgreSQL (``pg_dump``: ``INSERT`` and ``COPY ... FROM
+stdin``), SQLite ``.dump``, SQL Server (SSMS "Generate Scripts"), Oracle (SQL Developer,
+``INSERT ALL``). Column names come from the INSERT column list, else the table's ``CREATE
+TABLE``, else ``col_1..col_n``.
+
+*Pre-scan.* The constructor reads the dump once with the same parser as the read (so counts
+agree): every table with data rows, in file order, its exact good-row count, its columns, the
+byte offsets where its data starts and ends, and a sample of its first rows (at most
+:data:`SAMPLE_ROWS` rows and :data:`SAMPLE_BYTES` bytes, in memory only). Tables whose sample is
+full are only counted, not built into arrays.
+
+*Reading.* :meth:`SqlReader.iter_batches` first yields the cached sample of the selected table,
+so :meth:`select` plus reading the first few hundred rows costs nothing even for the last table
+of a big dump. Only if the caller asks for more does it open the input again, skip (without
+parsing) to the table's first data line, parse from there, drop the rows already handed out,
+and stop after the table's last data line. A table that fits in its sample is never read again.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import pyarrow as pa
 
-from leaktriage.errors import InputError
+from leaktriage.errors import InputError, InputRejected
 
 from ._limits import Tally
 from ._model import IngestOptions
-from ._rows import RowBuffer, TextFormatReader, decode_error, numbered_columns, text_stream
+from ._rows import RowBuffer, TableInfo, TextFormatReader, string_schema
 from ._sniff import Encoding
-from ._sqllex import (
-    Lexer,
-    Token,
-    tuple_pattern,
-    unescape_copy,
-    unescape_mysql,
-    unescape_pg,
-    value_pattern,
-)
+from ._sqlparse import Parser, TableState, detect_dialect
+from ._sqlsource import LineSource
 
-__all__ = ["SqlReader"]
+__all__ = ["SAMPLE_BYTES", "SAMPLE_ROWS", "SqlReader"]
 
 log = logging.getLogger(__name__)
 
-_PG_MARKERS = re.compile(
-    r"PostgreSQL database dump|pg_dump|standard_conforming_strings|^COPY\s.*\sFROM\s+stdin",
-    re.IGNORECASE | re.MULTILINE,
-)
-_INSERT_LINE = re.compile(
-    r"^\s*(?:INSERT|REPLACE)\s+(?:(?:IGNORE|LOW_PRIORITY|DELAYED|HIGH_PRIORITY)\s+)*INTO\s+"
-    r"((?:[`\"][^`\"]+[`\"]|[\w$]+)(?:\s*\.\s*(?:[`\"][^`\"]+[`\"]|[\w$]+))?)",
-    re.IGNORECASE,
-)
-_COPY_LINE = re.compile(
-    r"^\s*COPY\s+((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?).*\sFROM\s+stdin",
-    re.IGNORECASE,
-)
-_TUPLE_SEP = re.compile(r"\)\s*,\s*\(")
-_NOT_COLUMNS = frozenset(
-    "PRIMARY KEY UNIQUE CONSTRAINT INDEX FOREIGN CHECK FULLTEXT SPATIAL EXCLUDE LIKE PERIOD".split()
-)
-
-
-def _name(text: str) -> str:
-    """An identifier without its quotes; a qualified name keeps its dots."""
-    parts = re.findall(r"`((?:[^`]|``)*)`|\"((?:[^\"]|\"\")*)\"|([^.\s`\"]+)", text)
-    return ".".join(a or b or c for a, b, c in parts)
+SAMPLE_ROWS = 256
+"""Rows of each table kept in memory by the pre-scan (what classification samples)."""
+SAMPLE_BYTES = 1 << 20
+"""Bytes (roughly) of each table's sample; a table of huge rows keeps fewer."""
 
 
 def _same_table(wanted: str, name: str) -> bool:
@@ -71,8 +56,186 @@ def _same_table(wanted: str, name: str) -> bool:
     return wanted.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]
 
 
-class _Stop(Exception):
-    pass
+def _arrange(
+    names: list[str] | None, columns: list[str], arrays: list[pa.Array]
+) -> list[pa.Array]:
+    """A statement's arrays in the table's column order (missing columns are null)."""
+    if names is None:
+        return arrays
+    by_name = dict(zip(names, arrays, strict=False))
+    size = len(arrays[0]) if arrays else 0
+    return [by_name[c] if c in by_name else pa.nulls(size, pa.string()) for c in columns]
+
+
+def _arrange_row(
+    names: list[str] | None, columns: list[str], values: list[str | None]
+) -> list[str | None]:
+    if names is None:
+        return values
+    by_name = dict(zip(names, values, strict=False))
+    return [by_name.get(c) for c in columns]
+
+
+@dataclass
+class _Table:
+    """What the pre-scan learnt of one table."""
+
+    key: str
+    first_offset: int
+    first_line: int
+    end_offset: int = 0
+    rows: int = 0
+    malformed: int = 0
+    bad: list[tuple[int, int | None]] = field(default_factory=list)
+    sample: list[pa.RecordBatch] = field(default_factory=list)
+    sample_rows: int = 0
+    sample_bytes: int = 0
+    pending: list[list[str | None]] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return self.sample_rows >= SAMPLE_ROWS or self.sample_bytes >= SAMPLE_BYTES
+
+
+class _Scan:
+    """The pre-scan's listener: counts, offsets, samples."""
+
+    def __init__(self, keep: int) -> None:
+        self.parser: Parser
+        self.found: dict[str, _Table] = {}
+        self._keep = keep
+
+    def _columns(self, key: str) -> list[str]:
+        return self.parser.tables[key].columns
+
+    def wants(self, key: str) -> bool:
+        return not self.found[key].full
+
+    def begin(self, key: str) -> None:
+        if key not in self.found:
+            parser = self.parser
+            self.found[key] = _Table(key, parser.clean_offset, parser.clean_line)
+
+    def end(self, key: str) -> None:
+        self.found[key].end_offset = self.parser.source.offset
+
+    def arrays(self, key: str, names: list[str] | None, arrays: list[pa.Array], line: int) -> None:
+        table = self.found[key]
+        size = len(arrays[0])
+        table.rows += size
+        if table.full:
+            return
+        self._flush(table)
+        take = min(size, SAMPLE_ROWS - table.sample_rows)
+        columns = self._columns(key)
+        # Copies (``take``), so a sample never pins the arrays of a whole dump line.
+        head = pa.array(range(take), pa.int64())
+        batch = pa.RecordBatch.from_arrays(
+            [a.take(head) for a in _arrange(names, columns, arrays)],
+            schema=string_schema(columns),
+        )
+        table.sample.append(batch)
+        table.sample_rows += take
+        table.sample_bytes += batch.nbytes
+
+    def row(self, key: str, names: list[str] | None, values: list[str | None], line: int) -> None:
+        table = self.found[key]
+        table.rows += 1
+        if table.full:
+            return
+        row = _arrange_row(names, self._columns(key), values)
+        table.pending.append(row)
+        table.sample_rows += 1
+        table.sample_bytes += sum(len(v) for v in row if v is not None) + 8 * len(row)
+        if table.full:
+            self._flush(table)
+
+    def _flush(self, table: _Table) -> None:
+        if table.pending:
+            buffer = RowBuffer(self._columns(table.key), len(table.pending))
+            for row in table.pending:
+                buffer.add(row)
+            table.sample.append(buffer.flush())
+            table.pending = []
+
+    def count(self, key: str, rows: int) -> None:
+        self.found[key].rows += rows
+
+    def bad(self, key: str, line: int, column: int | None) -> None:
+        table = self.found[key]
+        table.malformed += 1
+        if len(table.bad) < self._keep:
+            table.bad.append((line, column))
+
+    def finish(self) -> None:
+        for table in self.found.values():
+            self._flush(table)
+
+
+class _Read:
+    """The read's listener: batches of the selected table, after skipping the sample."""
+
+    def __init__(
+        self, key: str, columns: list[str], tally: Tally, batch_rows: int, skip: int, path: str
+    ) -> None:
+        self._key = key
+        self._columns = columns
+        self._tally = tally
+        self._batch_rows = max(1, batch_rows)
+        self._skip = skip
+        self._path = path
+        self._schema = string_schema(columns)
+        self._buffer = RowBuffer(columns, batch_rows)
+        self.ready: list[pa.RecordBatch] = []
+
+    def wants(self, key: str) -> bool:
+        return key == self._key
+
+    def begin(self, key: str) -> None:
+        pass
+
+    def end(self, key: str) -> None:
+        pass
+
+    def count(self, key: str, rows: int) -> None:
+        pass
+
+    def bad(self, key: str, line: int, column: int | None) -> None:
+        if key != self._key:
+            return
+        if self._tally.fail:
+            raise InputError("malformed row in SQL dump", path=self._path, line=line, column=column)
+        self._tally.bad(line)
+
+    def arrays(self, key: str, names: list[str] | None, arrays: list[pa.Array], line: int) -> None:
+        arrays = _arrange(names, self._columns, arrays)
+        size = len(arrays[0])
+        start = min(self._skip, size)
+        self._skip -= start
+        if start == size:
+            return
+        self.flush()
+        for offset in range(start, size, self._batch_rows):
+            length = min(self._batch_rows, size - offset)
+            self.ready.append(
+                pa.RecordBatch.from_arrays(
+                    [a.slice(offset, length) for a in arrays], schema=self._schema
+                )
+            )
+            self._tally.rows += length
+
+    def row(self, key: str, names: list[str] | None, values: list[str | None], line: int) -> None:
+        if self._skip:
+            self._skip -= 1
+            return
+        self._buffer.add(_arrange_row(names, self._columns, values))
+        self._tally.rows += 1
+        if self._buffer.full:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer.size:
+            self.ready.append(self._buffer.flush())
 
 
 class SqlReader(TextFormatReader):
@@ -88,382 +251,88 @@ class SqlReader(TextFormatReader):
     ) -> None:
         super().__init__(opener, display, options, encoding)
         self.header = True
-        self.dialect = "postgresql" if _PG_MARKERS.search(head) else "mysql"
-        self._tuple = tuple_pattern(self.dialect)
-        self._values = value_pattern(self.dialect)
-        self._unescape = unescape_pg if self.dialect == "postgresql" else unescape_mysql
-        self.table: str = self._choose_table()
+        self.dialect = detect_dialect(head)
+        self._found: dict[str, _Table] = {}
+        self._states: dict[str, TableState] = {}
         self._creates: dict[str, list[str]] = {}
-        self.columns = []
-        self.columns = self._discover_columns()
+        self._prescan()
+        self.tables = [
+            TableInfo(self._states[key].name, table.rows, list(self._states[key].columns))
+            for key, table in self._found.items()
+            if table.rows or table.malformed
+        ]
+        if not self.tables:
+            raise InputRejected("no data rows in any table", path=display)
+        if options.table:
+            self.select(options.table)
+        else:
+            best = max(t.rows or 0 for t in self.tables)
+            self.select(next(t.name for t in self.tables if (t.rows or 0) == best))
 
-    # -- pre-scan ------------------------------------------------------------------------------
-
-    def _lines(self, on_bytes: object = None) -> Iterator[str]:
-        with self._open(on_bytes) as raw, text_stream(raw, self._codec) as text:
-            number = 0
-            try:
-                for number, line in enumerate(text, start=1):  # noqa: B007
-                    yield line
-            except UnicodeDecodeError:
-                raise decode_error(self._path, self._codec, number + 1) from None
-
-    def _choose_table(self) -> str:
-        counts: Counter[str] = Counter()
-        order: list[str] = []
-        current: str | None = None
-        in_copy: str | None = None
-        for line in self._lines():
-            if in_copy is not None:
-                if line.startswith("\\."):
-                    in_copy = None
-                else:
-                    counts[in_copy] += 1
-                continue
-            match = _INSERT_LINE.match(line)
-            if match:
-                current = _name(match.group(1))
-                if self._options.table and _same_table(self._options.table, current):
-                    return current
-                order.append(current)
-                counts[current] += 1 + len(_TUPLE_SEP.findall(line))
-            elif current is not None:
-                counts[current] += len(_TUPLE_SEP.findall(line)) + line.lstrip().startswith("(")
-            else:
-                copy = _COPY_LINE.match(line)
-                if copy:
-                    in_copy = _name(copy.group(1))
-                    if self._options.table and _same_table(self._options.table, in_copy):
-                        return in_copy
-                    order.append(in_copy)
-            if current is not None and line.rstrip().endswith(";"):
-                current = None
-        if self._options.table:
-            raise InputError(
-                f"no data for table {self._options.table!r} in the dump", path=self._path
-            )
-        if not counts:
-            return ""
-        best = max(counts.values())
-        return next(name for name in order if counts[name] == best)
-
-    def _discover_columns(self) -> list[str]:
-        found: list[list[str]] = []
-
-        def first_row(columns: list[str], values: list[str | None], line: int) -> None:
-            found.append(columns or numbered_columns(len(values)))
-            raise _Stop
-
-        try:
-            self._parse(first_row, Tally(0), None, strict=False)
-        except _Stop:
-            pass
-        return found[0] if found else ["col_1"]
-
-    # -- parsing -------------------------------------------------------------------------------
-
-    def _parse(
-        self,
-        emit: Callable[[list[str], list[str | None], int], None],
-        tally: Tally,
-        on_bytes: object,
-        strict: bool,
-    ) -> None:
-        for _ in self._parse_iter(emit, tally, on_bytes, strict):
-            pass
-
-    @staticmethod
-    def _skip(lexer: Lexer, token: Token | None = None) -> None:
-        while token is None or not (token[0] == "p" and token[1] == ";"):
-            token = lexer.next()
-            if token is None:
-                return
-
-    @staticmethod
-    def _read_name(lexer: Lexer, stop: Callable[[Token], bool]) -> tuple[str, Token | None]:
-        pieces: list[str] = []
-        while (token := lexer.next()) is not None and not stop(token):
-            pieces.append(token[1])
-        return _name("".join(pieces)), token
-
-    @staticmethod
-    def _name_list(lexer: Lexer) -> list[str]:
-        names: list[str] = []
-        while (token := lexer.next()) is not None and token[1] != ")":
-            if token[0] in ("w", "q"):
-                names.append(_name(token[1]))
-        return names
-
-    def _wanted(self, table: str) -> bool:
-        return self.table != "" and _same_table(self.table, table)
-
-    def _create(self, lexer: Lexer) -> None:
-        token = lexer.next()
-        while (
-            token is not None
-            and token[0] == "w"
-            and token[1].upper()
-            in ("TEMPORARY", "TEMP", "UNLOGGED", "OR", "REPLACE", "GLOBAL", "LOCAL")
-        ):
-            token = lexer.next()
-        if token is None or token[1].upper() != "TABLE":
-            self._skip(lexer, token)
-            return
-        token = lexer.next()
-        if token is not None and token[1].upper() == "IF":
-            lexer.next()  # NOT
-            lexer.next()  # EXISTS
-        elif token is not None:
-            lexer.push(token)
-        name, token = self._read_name(lexer, lambda t: t[1] in ("(", ";"))
-        if token is None or token[1] != "(":
-            self._skip(lexer, token)
-            return
-        columns: list[str] = []
-        depth, at_start = 1, True
-        while depth and (token := lexer.next()) is not None:
-            kind, text, _ = token
-            if text == "(":
-                depth += 1
-            elif text == ")":
-                depth -= 1
-            elif text == "," and depth == 1:
-                at_start = True
-                continue
-            elif at_start and depth == 1 and kind in ("w", "q"):
-                if kind == "q" or text.upper() not in _NOT_COLUMNS:
-                    columns.append(_name(text))
-            at_start = False
-        self._creates[name.lower()] = columns
-        self._skip(lexer, token if token and token[1] == ";" else None)
-
-    def _table_columns(self, table: str) -> list[str]:
-        key = table.lower()
-        if key in self._creates:
-            return self._creates[key]
-        short = key.rsplit(".", 1)[-1]
-        for name, columns in self._creates.items():
-            if name.rsplit(".", 1)[-1] == short:
-                return columns
-        return []
-
-    def _value(self, tokens: list[Token]) -> str | None:
-        strings = [t for t in tokens if t[0] in ("s", "e", "d")]
-        if len(strings) == 1:
-            kind, text, _ = strings[0]
-            if kind == "e":
-                body = text[text.index("'") + 1 : -1]
-                return unescape_mysql(body)
-            if kind == "d":
-                return text[text.index("$", 1) + 1 : text.rindex("$", 0, len(text) - 1)]
-            return unescape_pg(text[1:-1])
-        if len(tokens) == 1 and tokens[0][0] == "w" and tokens[0][1].upper() == "NULL":
-            return None
-        return "".join(t[1] for t in tokens)
-
-    def _insert(
-        self,
-        lexer: Lexer,
-        emit: Callable[[list[str], list[str | None], int], None],
-        tally: Tally,
-        strict: bool,
-    ) -> Iterator[None]:
-        token = lexer.next()
-        while token is not None and token[1].upper() != "INTO":
-            token = lexer.next()
-        table, token = self._read_name(
-            lexer, lambda t: t[1] in ("(", ";") or t[1].upper() in ("VALUES", "VALUE", "SELECT")
+    def _parser(self, source: LineSource, listener: object, **state: object) -> Parser:
+        return Parser(
+            source,
+            self.dialect,
+            self._path,
+            listener,  # type: ignore[arg-type]
+            max_columns=self._options.max_columns,
+            max_field_bytes=self._options.max_field_bytes,
+            **state,  # type: ignore[arg-type]
         )
-        columns: list[str] = []
-        if token is not None and token[1] == "(":
-            columns = self._name_list(lexer)
-            token = lexer.next()
-        if token is None or token[1].upper() not in ("VALUES", "VALUE"):
-            self._skip(lexer, token)
-            return
-        wanted = self._wanted(table)
-        if wanted and not columns:
-            columns = self._table_columns(table)
-        fail = tally.fail and strict
-        unescape = self._unescape
-        while True:
-            # Fast path: whole tuples of plain values, one regex each, no tokens.
-            for found, line in lexer.matches(self._tuple):
-                if not wanted:
-                    continue
-                values: list[str | None] = [
-                    (None if bare.upper() == "NULL" else bare) if bare else unescape(body)
-                    for body, bare in self._values.findall(found.group(1))
-                ]
-                if "\n" in found.group()[: found.start(1) - found.start()]:
-                    line += found.group()[: found.start(1) - found.start()].count("\n")
-                if not self._check(values, columns, line, tally, fail, False):
-                    continue
-                emit(columns, values, line)
-                yield None
-            token = lexer.next()
-            if token is None:
-                return
-            kind, text, line = token
-            if text == ",":
-                continue
-            if text != "(":
-                self._skip(lexer, token)
-                return
-            values, broken = self._slow_tuple(lexer)
-            if not wanted:
-                if broken:
-                    return
-                continue
-            if self._check(values, columns, line, tally, fail, broken):
-                emit(columns, values, line)
-                yield None
-            elif broken:
-                return
 
-    def _check(
-        self,
-        values: list[str | None],
-        columns: list[str],
-        line: int,
-        tally: Tally,
-        fail: bool,
-        broken: bool,
-    ) -> bool:
-        """True for a good tuple; a bad one is counted, or raised in fail mode."""
-        width = len(columns) or len(self.columns) or len(values)
-        if not broken and len(values) == width:
-            return True
-        if fail:
-            column = min(len(values), width) + 1
-            raise InputError("malformed row in SQL dump", path=self._path, line=line, column=column)
-        tally.bad(line)
-        return False
+    def _prescan(self) -> None:
+        scan = _Scan(self._options.max_malformed_lines_kept)
+        with self._open(None) as raw:
+            source = LineSource(raw, self._codec, self._path, self._options.max_line_bytes)
+            parser = self._parser(source, scan)
+            scan.parser = parser
+            for _ in parser.run():
+                pass
+        scan.finish()
+        self._found = scan.found
+        self._states = parser.tables
+        self._creates = parser.creates
+        log.debug("sql pre-scan: %d tables with data", len(self._found))
 
-    def _slow_tuple(self, lexer: Lexer) -> tuple[list[str | None], bool]:
-        """A tuple a token at a time (expressions, E'' strings, literals over several lines)."""
-        values: list[str | None] = []
-        current: list[Token] = []
-        depth = 1
-        broken = False
-        while (token := lexer.next()) is not None:
-            if token[0] == "bad":
-                broken = True
-                break
-            if token[1] == "(":
-                depth += 1
-            elif token[1] == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            elif token[1] == ";" and depth >= 1:
-                broken = True
-                break
-            if token[1] == "," and depth == 1:
-                values.append(self._value(current))
-                current = []
-            else:
-                current.append(token)
-        if not broken and (current or values):
-            values.append(self._value(current))
-        return values, broken
-
-    def _copy(
-        self,
-        lexer: Lexer,
-        emit: Callable[[list[str], list[str | None], int], None],
-        tally: Tally,
-        strict: bool,
-    ) -> Iterator[None]:
-        table, token = self._read_name(
-            lexer, lambda t: t[1] in ("(", ";") or t[1].upper() == "FROM"
-        )
-        columns: list[str] = []
-        if token is not None and token[1] == "(":
-            columns = self._name_list(lexer)
-            token = lexer.next()
-        is_stdin = token is not None and token[1].upper() == "FROM"
-        token = lexer.next() if is_stdin else token
-        is_stdin = is_stdin and token is not None and token[1].lower() == "stdin"
-        self._skip(lexer, token if token and token[1] == ";" else None)
-        if not is_stdin:
-            return
-        wanted = self._wanted(table)
-        if wanted and not columns:
-            columns = self._table_columns(table)
-        fail = tally.fail and strict
-        lexer.raw_line()  # the rest of the COPY line
-        while (line := lexer.raw_line()) is not None:
-            number = lexer.line - 1
-            body = line.rstrip("\n").rstrip("\r")
-            if body == "\\.":
-                return
-            if not wanted:
-                continue
-            values = [unescape_copy(field) for field in body.split("\t")]
-            width = len(columns) or len(values)
-            if len(values) != width:
-                if fail:
-                    column = min(len(values), width) + 1
-                    raise InputError(
-                        "malformed row in COPY data", path=self._path, line=number, column=column
-                    )
-                tally.bad(number)
-                continue
-            emit(columns, values, number)
-            yield None
-
-    # -- reading -------------------------------------------------------------------------------
+    def select(self, name: str) -> None:
+        """Read table ``name`` (case-insensitive; an unqualified name matches any schema)."""
+        chosen = next((t for t in self.tables if t.name.lower() == name.lower()), None)
+        if chosen is None:
+            chosen = next((t for t in self.tables if _same_table(name, t.name)), None)
+        if chosen is None:
+            held = ", ".join(t.name for t in self.tables)
+            raise InputError(f"no table {name!r} in the input; it holds: {held}", path=self._path)
+        self.table = chosen.name
+        self.columns = list(chosen.columns)
 
     def iter_batches(self, tally: Tally, on_bytes: object = None) -> Iterator[pa.RecordBatch]:
-        buffer = RowBuffer(self.columns, self._options.batch_rows)
-        position = {name: i for i, name in enumerate(self.columns)}
-        width = len(self.columns)
-        ready: list[pa.RecordBatch] = []
+        key = (self.table or "").lower()
+        table = self._found[key]
+        for batch in table.sample:
+            tally.rows += batch.num_rows
+            yield batch
+        if table.rows == table.sample_rows:
+            self._replay_malformed(table, tally)
+            return
+        listener = _Read(
+            key, self.columns, tally, self._options.batch_rows, table.sample_rows, self._path
+        )
+        state = {key: self._states[key]}
+        with self._open(on_bytes) as raw:
+            source = LineSource(raw, self._codec, self._path, self._options.max_line_bytes)
+            source.skip_to(table.first_offset, table.first_line)
+            parser = self._parser(source, listener, tables=state, creates=dict(self._creates))
+            for _ in parser.run(stop_offset=table.end_offset):
+                if listener.ready:
+                    yield from listener.ready
+                    listener.ready.clear()
+        listener.flush()
+        yield from listener.ready
 
-        def emit(columns: list[str], values: list[str | None], line: int) -> None:
-            if not columns or columns == self.columns:
-                row = values if len(values) == width else (values + [None] * width)[:width]
-            else:
-                row = [None] * width
-                for name, value in zip(columns, values, strict=False):
-                    if name in position:
-                        row[position[name]] = value
-            buffer.add(row)
-            tally.rows += 1
-            if buffer.full:
-                ready.append(buffer.flush())
-
-        # The parser pushes rows; batches are handed out as they fill (bounded by batch_rows).
-        for _ in self._parse_iter(emit, tally, on_bytes):
-            while ready:
-                yield ready.pop(0)
-        while ready:
-            yield ready.pop(0)
-        if buffer.size:
-            yield buffer.flush()
-
-    def _parse_iter(
-        self,
-        emit: Callable[[list[str], list[str | None], int], None],
-        tally: Tally,
-        on_bytes: object,
-        strict: bool = True,
-    ) -> Iterator[None]:
-        """Run the parser, yielding control after each row so batches flow out."""
-        lexer = Lexer(self._lines(on_bytes), self.dialect)
-        while (token := lexer.next()) is not None:
-            kind, text, _ = token
-            if kind != "w":
-                if not (kind == "p" and text == ";"):
-                    self._skip(lexer)
-                continue
-            word = text.upper()
-            if word in ("INSERT", "REPLACE"):
-                yield from self._insert(lexer, emit, tally, strict)
-            elif word == "CREATE":
-                self._create(lexer)
-            elif word == "COPY":
-                yield from self._copy(lexer, emit, tally, strict)
-            else:
-                self._skip(lexer)
+    def _replay_malformed(self, table: _Table, tally: Tally) -> None:
+        """A table read from its sample alone: its malformed rows as the read would count them."""
+        for line, column in table.bad:
+            if tally.fail:
+                raise InputError("malformed row in SQL dump", path=self._path, line=line, column=column)
+            tally.bad(line)
+        tally.malformed += table.malformed - len(table.bad)

@@ -1,75 +1,121 @@
-"""A streaming tokenizer for SQL dumps (MySQL and PostgreSQL flavours).
+"""A streaming tokenizer for SQL dumps, and the unescaping of string literals.
 
-Pull-based: :meth:`Lexer.next` returns one significant token at a time with the physical line it
-starts on; whitespace and comments are dropped. Input is fed a line at a time and only the
-unconsumed tail is kept, so memory stays bounded by the longest string literal, not the dump.
+Two families of string syntax exist in dumps: MySQL/MariaDB (backslash escapes inside
+``'...'``) and standard SQL (PostgreSQL, SQLite, SQL Server, Oracle: only ``''``). One lexer
+covers both; the family picks the string rules. It also reads what each tool writes around its
+values: MySQL ``_charset'x'``, ``X'AB'`` and conditional comments ``/*!40101 ... */`` (their
+content is SQL and is tokenized, not dropped), PostgreSQL ``E'...'`` and dollar quoting, SQL
+Server ``[names]``, ``N'...'`` and ``GO`` lines, Oracle ``q'[...]'``.
+
+Pull-based: :meth:`Lexer.next` returns one significant token at a time with the physical line
+it starts on; whitespace and comments are dropped. Lines are pulled from a callable only when
+needed and only the unconsumed tail is kept, so memory is bounded by the longest literal (an
+open literal longer than ``max_pending`` characters is given up as a ``bad`` token).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 
 __all__ = [
     "Lexer",
     "Token",
-    "tuple_pattern",
+    "hex_value",
     "unescape_copy",
+    "unescape_escape_string",
     "unescape_mysql",
-    "unescape_pg",
-    "value_pattern",
+    "unescape_standard",
 ]
 
-Token = tuple[str, str, int]
-"""(kind, text, line): kind is ``s`` (string), ``e`` (backslash string), ``q`` (quoted
-identifier), ``p`` (punctuation), ``w`` (word: keyword, name, number, NULL) or ``bad``."""
+Token = tuple[str, str, int, bool]
+"""(kind, text, line, first_on_line). Kinds: ``s`` standard string, ``e`` backslash string
+(MySQL ``'..'``, ``_cs'..'``, PostgreSQL ``E'..'``), ``n`` national string ``N'..'``, ``d``
+dollar-quoted, ``o`` Oracle ``q'[..]'``, ``x`` hex literal ``X'..'``, ``i`` quoted identifier,
+``p`` punctuation ``( ) , ;`` (and ``GO`` for a ``GO`` or ``/`` line, a batch end), ``w`` word (keyword, name, number, ``NULL``), ``bad``."""
 
-_COMMON = r"""
- |(?P<ws>\s+)
- |(?P<c>--[^\n]*\n|/\*.*?\*/)
- |(?P<oc>--[^\n]*\Z|/\*)
- |(?P<q>`(?:[^`]|``)*`|"(?:[^"]|"")*")
+_TAIL = r"""
+ |(?P<cco>/\*M?!\d*)
+ |(?P<ccc>\*/)
+ |(?P<c>--[^\n]*(?:\n|\Z)|/\*.*?\*/)
+ |(?P<oc>/\*)
+ |(?P<i>`(?:[^`]|``)*`|"(?:[^"]|"")*"{bracket})
+ |(?P<oi>[`"{obr}])
+ |(?P<go>(?im:^[ \t]*(?:GO[ \t]*\d*|/)[ \t]*\r?$))
  |(?P<p>[(),;])
- |(?P<w>[^\s'"`(),;]+)
+ |(?P<w>(?:[^\s'"`(),;*{wbr}]|\*(?!/))+)
 """
+
 _MYSQL = re.compile(
-    r"""(?P<e>'(?:[^'\\]|\\.|'')*')|(?P<oe>'(?:[^'\\]|\\.|'')*\Z)|(?P<c0>\#[^\n]*\n)""" + _COMMON,
+    r"""(?P<ws>\s+)
+ |(?P<x>[Xx]'[0-9A-Fa-f]*'|[Bb]'[01]*')
+ |(?P<e>(?:_\w+\s*)?'[^'\\]*(?:(?:\\.|'')[^'\\]*)*')
+ |(?P<oe>(?:_\w+\s*)?')
+ |(?P<c0>\#[^\n]*(?:\n|\Z))"""
+    + _TAIL.format(bracket="", obr="", wbr=""),
     re.S | re.X,
 )
-_PG = re.compile(
-    r"""(?P<e>[Ee]'(?:[^'\\]|\\.|'')*')|(?P<oe>[Ee]'(?:[^'\\]|\\.|'')*\Z)
- |(?P<s>'(?:[^']|'')*')|(?P<os>'(?:[^']|'')*\Z)
- |(?P<d>\$(?P<tag>[A-Za-z_]*)\$.*?\$(?P=tag)\$)|(?P<od>\$[A-Za-z_]*\$)"""
-    + _COMMON,
+_STANDARD = re.compile(
+    r"""(?P<ws>\s+)
+ |(?P<x>[Xx]'[0-9A-Fa-f]*')
+ |(?P<e>[Ee]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*')
+ |(?P<n>[Nn]'[^']*(?:''[^']*)*')
+ |(?P<o>[NnQq]?[Qq]'(?:\[.*?\]|\{.*?\}|\(.*?\)|<.*?>|(?P<qd>[^\s\[{(<]).*?(?P=qd))')
+ |(?P<s>'[^']*(?:''[^']*)*')
+ |(?P<d>\$(?P<tag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=tag)\$)
+ |(?P<oe>[EeNn]?'|[NnQq]?[Qq]'|\$[A-Za-z_]\w*\$|\$\$)"""
+    + _TAIL.format(bracket=r"|\[[^\]\n]*\]", obr=r"\[", wbr=r"\["),
     re.S | re.X,
 )
-_OPEN = frozenset({"oe", "os", "od", "oc"})
 _SKIP = frozenset({"ws", "c", "c0"})
-_MULTILINE = frozenset({"ws", "c", "c0", "e", "s", "d", "q"})
+_OPEN = frozenset({"oe", "oc", "oi"})
 
 
 class Lexer:
-    def __init__(self, lines: Iterator[str], dialect: str) -> None:
-        self._lines = lines
-        self._pattern = _PG if dialect == "postgresql" else _MYSQL
-        self._buf = ""
+    """Tokens of SQL text pulled a line at a time from ``more`` (``None`` at the end)."""
+
+    def __init__(
+        self,
+        more: Callable[[], str | None],
+        mysql: bool,
+        line: int,
+        text: str = "",
+        max_pending: int = 64 * 2**20,
+    ) -> None:
+        self._more_line = more
+        self._pattern = _MYSQL if mysql else _STANDARD
+        self._buf = text
         self._pos = 0
-        self.line = 1
-        self.lines_read = 0
+        self.line = line
         self._pushed: list[Token] = []
+        self._conditional = 0
+        self._bol = True
+        self._max_pending = max_pending
+        self.exhausted = False
 
     def push(self, token: Token) -> None:
         """Give a token back; the next :meth:`next` returns it."""
         self._pushed.append(token)
 
     def _more(self) -> bool:
-        line = next(self._lines, None)
+        line = self._more_line()
         if line is None:
+            self.exhausted = True
             return False
-        self.lines_read += 1
         self._buf = self._buf[self._pos :] + line
         self._pos = 0
         return True
+
+    def at_line_end(self) -> bool:
+        """Nothing but blanks is left of the current line (the caller may go back to lines)."""
+        return not self._pushed and not self._buf[self._pos :].strip()
+
+    def rest_of_line(self) -> str:
+        """Drop what is left of the buffered line(s) (after ``COPY ... FROM stdin;``)."""
+        rest = self._buf[self._pos :]
+        self._buf, self._pos = "", 0
+        self._pushed.clear()
+        return rest
 
     def next(self) -> Token | None:
         if self._pushed:
@@ -78,105 +124,72 @@ class Lexer:
             if self._pos >= len(self._buf) and not self._more():
                 return None
             match = self._pattern.match(self._buf, self._pos)
-            if match is None:  # pragma: no cover - the word class matches anything else
-                self._pos += 1
-                continue
+            assert match is not None  # the word class matches anything else
             kind = match.lastgroup or "w"
-            if kind == "tag":
-                kind = "d"
-            if kind in _OPEN:
-                if self._more():
-                    continue
-                self._pos = len(self._buf)
-                return ("bad", "", self.line)
+            if kind in ("tag", "qd"):
+                kind = "d" if kind == "tag" else "o"
             text = match.group()
+            if kind in _OPEN:
+                # An open literal or comment: it may close on a later line.
+                if len(self._buf) - self._pos <= self._max_pending and self._more():
+                    continue
+                line = self.line
+                self._buf, self._pos = "", 0
+                return ("bad", "", line, False)
             line = self.line
             self._pos = match.end()
-            if kind in _MULTILINE:
-                self.line += text.count("\n")
+            newlines = text.count("\n")
+            self.line += newlines
             if kind in _SKIP:
+                if newlines:
+                    self._bol = True
                 continue
-            return (kind, text, line)
-
-    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[re.Match[str], int]]:
-        """Successive matches of ``pattern`` from the current position (see :meth:`match`)."""
-        if self._pushed or (self._pos >= len(self._buf) and not self._more()):
-            return
-        buf = self._buf
-        while (found := pattern.match(buf, self._pos)) is not None:
-            line = self.line
-            self._pos = found.end()
-            text = found.group()
-            if "\n" in text:
-                self.line += text.count("\n")
-            yield found, line
-            if self._buf is not buf:  # pragma: no cover - the consumer read further
-                return
-
-    def match(self, pattern: re.Pattern[str]) -> tuple[re.Match[str], int] | None:
-        """Match ``pattern`` at the current position within the buffered line(s).
-
-        The fast path for whole ``(...)`` tuples: one C-level regex instead of a token at a
-        time. Returns the match and the line it starts on, or ``None`` (then use :meth:`next`).
-        """
-        if self._pushed:
-            return None
-        if self._pos >= len(self._buf) and not self._more():
-            return None
-        found = pattern.match(self._buf, self._pos)
-        if found is None:
-            return None
-        line = self.line
-        self._pos = found.end()
-        self.line += found.group().count("\n")
-        return found, line
-
-    def raw_line(self) -> str | None:
-        """The rest of the current line, then whole lines (for ``COPY ... FROM stdin`` data)."""
-        if self._pos >= len(self._buf) and not self._more():
-            return None
-        end = self._buf.find("\n", self._pos)
-        if end < 0:
-            end = len(self._buf) - 1
-        text = self._buf[self._pos : end + 1]
-        self._pos = end + 1
-        self.line += text.count("\n")
-        return text
+            if kind == "cco":
+                self._conditional += 1
+                continue
+            if kind == "ccc":
+                if self._conditional:
+                    self._conditional -= 1
+                    continue
+                kind = "w"
+            if kind == "go":
+                self._bol = True
+                return ("p", "GO", line, True)
+            bol, self._bol = self._bol, False
+            return (kind, text, line, bol)
 
 
-_SIMPLE_VALUE_MYSQL = r"(?:'(?:[^'\\]|\\.|'')*'|[^\s,'()`\"]+)"
-_SIMPLE_VALUE_PG = r"(?:'(?:[^']|'')*'|[^\s,'()`\"$]+)"
-
-
-def tuple_pattern(dialect: str) -> re.Pattern[str]:
-    """A whole tuple of plain values (strings, numbers, NULL), optionally after a comma."""
-    value = _SIMPLE_VALUE_PG if dialect == "postgresql" else _SIMPLE_VALUE_MYSQL
-    return re.compile(rf"\s*,?\s*\(\s*({value}(?:\s*,\s*{value})*)\s*\)", re.S)
-
-
-def value_pattern(dialect: str) -> re.Pattern[str]:
-    """One value of a tuple matched by :func:`tuple_pattern`: (string body, bare word)."""
-    body = r"(?:[^']|'')*" if dialect == "postgresql" else r"(?:[^'\\]|\\.|'')*"
-    bare = r"[^\s,'()`\"$]+" if dialect == "postgresql" else r"[^\s,'()`\"]+"
-    return re.compile(rf"\s*(?:'({body})'|({bare}))\s*(?:,|$)", re.S)
+def hex_value(text: str) -> str:
+    """A hex literal (``X'AB'``, ``0xAB``) as its hex digits: binary columns (Ki, OPc, hashes)
+    are most useful as hex text, and decoding them as characters would invent junk."""
+    if text[:2] in ("0x", "0X"):
+        return text[2:]
+    return text[2:-1]
 
 
 _MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 _BACKSLASH = re.compile(r"\\(.)|''", re.S)
 
 
+def _mysql_sub(match: re.Match[str]) -> str:
+    char = match.group(1)
+    if char is None:
+        return "'"
+    if char in "%_":
+        return "\\" + char  # MySQL keeps the backslash of \% and \_
+    return _MYSQL_ESCAPES.get(char, char)
+
+
 def unescape_mysql(body: str) -> str:
-    """MySQL string body: backslash escapes and doubled quotes."""
+    """A MySQL string body: backslash escapes and doubled quotes."""
     if "\\" not in body and "''" not in body:
         return body
-    return _BACKSLASH.sub(
-        lambda m: "'" if m.group(1) is None else _MYSQL_ESCAPES.get(m.group(1), m.group(1)), body
-    )
+    return _BACKSLASH.sub(_mysql_sub, body)
 
 
-def unescape_pg(body: str) -> str:
-    """PostgreSQL standard string body: only doubled quotes."""
-    return body.replace("''", "'")
+def unescape_standard(body: str) -> str:
+    """A standard SQL string body: only doubled quotes."""
+    return body.replace("''", "'") if "''" in body else body
 
 
 _COPY_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))", re.S)
@@ -186,7 +199,7 @@ _COPY_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"
 def _copy_sub(match: re.Match[str]) -> str:
     octal, hexa, char = match.groups()
     if octal is not None:
-        return chr(int(octal, 8))
+        return chr(int(octal, 8) & 0xFF)
     if hexa is not None:
         return chr(int(hexa, 16))
     return _COPY_SIMPLE.get(char, char)
@@ -199,3 +212,13 @@ def unescape_copy(field: str) -> str | None:
     if "\\" not in field:
         return field
     return _COPY_ESCAPE.sub(_copy_sub, field)
+
+
+_E_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))|''", re.S)
+
+
+def unescape_escape_string(body: str) -> str:
+    """A PostgreSQL ``E'...'`` body: C-style backslash escapes and doubled quotes."""
+    if "\\" not in body and "''" not in body:
+        return body
+    return _E_ESCAPE.sub(lambda m: "'" if m.group(0) == "''" else _copy_sub(m), body)

@@ -99,6 +99,7 @@ def normalize_exprs(
     scheme: str | None = None,
     region: str = "PE",
     date_format: str | None = None,
+    numeric: bool = False,
 ) -> dict[str, str]:
     """SQL expressions (output name → expression) normalizing the VARCHAR expression ``col``.
 
@@ -108,11 +109,13 @@ def normalize_exprs(
     :func:`detect_date_format`) to dates. The outputs and their SQL types are
     ``OUTPUT_TYPES[ctype]``. Raises ``ValueError`` for an unknown type, scheme, region or
     format (they are written into SQL text, so only known constants are accepted).
+    ``numeric`` marks a column a spreadsheet stored as numbers (leading zeros lost): national
+    IDs are then zero-padded to their scheme's length from any length.
     """
     if ctype in ("msisdn", "phone"):
         exprs = phone_exprs(col, region=region.upper(), mobile_only=ctype == "msisdn")
     elif ctype == "national_id":
-        exprs = national_id_exprs(col, scheme)
+        exprs = national_id_exprs(col, scheme, numeric=numeric)
     elif ctype == "imsi":
         exprs = imsi_exprs(col)
     elif ctype == "iccid":

@@ -77,14 +77,14 @@ def _date_ok(yyyymmdd: str) -> str:
     return f"(try_strptime({yyyymmdd}, '%Y%m%d') IS NOT NULL)"
 
 
-def _pe_dni(v: str) -> tuple[str, str]:
+def _pe_dni(v: str, shortest: int = 6) -> tuple[str, str]:
     with_check = f"regexp_matches({v}, '^[0-9]{{8}}[0-9A-K]$')"
-    value = f"CASE WHEN {with_check} THEN left({v}, 8) ELSE {_pad(v, 8, 6)} END"
+    value = f"CASE WHEN {with_check} THEN left({v}, 8) ELSE {_pad(v, 8, shortest)} END"
     check = f"({_wsum(v, (3, 2, 7, 6, 5, 4, 3, 2))} % 11 + 1)"
     valid = (
         f"CASE WHEN {with_check} THEN right({v}, 1) IN (substr('65432110987', {check}, 1), "
         f"substr('KJIHGFEDCBA', {check}, 1)) "
-        f"ELSE regexp_matches({v}, '^[0-9]{{6,8}}$') END"
+        f"ELSE regexp_matches({v}, '^[0-9]{{{shortest},8}}$') END"
     )
     return value, valid
 
@@ -155,20 +155,23 @@ def _shape(v: str, pattern: str) -> str:
     return f"CASE WHEN regexp_matches({v}, {lit(pattern)}) THEN {v} END"
 
 
-def _value_and_valid(scheme: str, v: str) -> tuple[str, str]:
-    """The canonical value of the compact text ``v`` and its validity (FALSE, never NULL)."""
+def _value_and_valid(scheme: str, v: str, numeric: bool = False) -> tuple[str, str]:
+    """The canonical value of the compact text ``v`` and its validity (FALSE, never NULL).
+
+    ``numeric``: the column was stored as numbers (a spreadsheet), so any number of leading
+    zeros may be lost; all-digit schemes are then padded from a single digit up."""
     if scheme == "pe.dni":
-        value, valid = _pe_dni(v)
+        value, valid = _pe_dni(v, 1 if numeric else 6)
         return value, f"coalesce({valid}, false)"
     values = {
         "pe.ruc": _shape(v, "^[0-9]{11}$"),
-        "pe.ce": _pad(v, 9, 6),
+        "pe.ce": _pad(v, 9, 1 if numeric else 6),
         "es.dni": (
             f"CASE WHEN regexp_matches({v}, '^[0-9]{{6,8}}[A-Z]$') THEN lpad({v}, 9, '0') END"
         ),
         "es.nie": _shape(v, "^[XYZ][0-9]{7}[A-Z]$"),
-        "kr.rrn": _pad(v, 13, 11),
-        "br.cpf": _pad(v, 11, 9),
+        "kr.rrn": _pad(v, 13, 1 if numeric else 11),
+        "br.cpf": _pad(v, 11, 1 if numeric else 9),
         "cl.rut": (
             f"CASE WHEN regexp_matches(regexp_replace({v}, '^(?:CL)?0*', ''), "
             f"'^[0-9]{{6,8}}[0-9K]$') THEN regexp_replace({v}, '^(?:CL)?0*', '') END"
@@ -190,20 +193,23 @@ def _value_and_valid(scheme: str, v: str) -> tuple[str, str]:
     return value, f"coalesce({w} IS NOT NULL AND ({checks[scheme](w)}), false)"
 
 
-def national_id_exprs(col: str, scheme: str | None) -> dict[str, str]:
+def national_id_exprs(col: str, scheme: str | None, *, numeric: bool = False) -> dict[str, str]:
     """``value`` (canonical VARCHAR) and ``valid`` (BOOLEAN) of a national ID column.
 
     ``scheme`` is one of :data:`leaktriage.vocab.ID_SCHEMES` (see the module docstring for
     what each accepts); ``None`` gives a scheme-less canonical form (upper case, separators
     removed) and ``valid`` NULL. ``valid`` is NULL for a blank input, FALSE for anything else
-    that is not a valid number of the scheme.
+    that is not a valid number of the scheme. ``numeric`` says the column was stored as
+    numbers (``FormatReader.numeric_columns``): short digit strings are then left-padded to the
+    scheme's length from one digit up (``12345`` → ``00012345`` for ``pe.dni``), not only from
+    the usual 6 (``pe.dni``, ``pe.ce``), 9 (``br.cpf``) or 11 (``kr.rrn``).
     """
     compact = _compact(col)
     if scheme is None:
         return {"value": f"nullif({compact}, '')", "valid": "CAST(NULL AS BOOLEAN)"}
     if scheme not in ID_SCHEMES:
         raise ValueError(f"unknown national ID scheme {scheme!r}; choose one of {ID_SCHEMES}")
-    value, valid = _value_and_valid(scheme, "_v")
+    value, valid = _value_and_valid(scheme, "_v", numeric)
     return {
         "value": inline(compact, "_v", value),
         "valid": f"CASE WHEN nullif(trim({col}), '') IS NULL THEN NULL "

@@ -113,6 +113,13 @@ def _num(x: object) -> str:
     return f"{int(x):,}"
 
 
+def _ratio(x: object) -> str:
+    """A coefficient with two decimals, or '–' when there is none (not computable)."""
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return "– (not computable)"
+    return f"{x:.2f}"
+
+
 def _human(name: object) -> str:
     return str(name).replace("_", " ")
 
@@ -151,7 +158,8 @@ def render_html(
         "version": __version__,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "snapshot_label": _window_label(result.get("snapshot") or {}),
-        "input_name": Path(str(result.get("input", {}).get("path") or "")).name,
+        "input_name": Path(str((result.get("input") or {}).get("path") or "")).name,
+        "custody": _custody(result),
     }
     return _env.get_template("report.html.j2").render(**context)
 
@@ -337,6 +345,20 @@ def _attribution(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _custody(result: dict[str, Any]) -> dict[str, Any] | None:
+    """``custody`` of a divested source's leak: who held the copy, as of when, and why."""
+    c = result.get("custody")
+    if not isinstance(c, dict) or not c.get("holder"):
+        return None
+    return {
+        "holder": str(c["holder"]),
+        "buyer": c.get("buyer"),
+        "divested_on": c.get("divested_on"),
+        "as_of": c.get("as_of"),
+        "reasons": [str(r) for r in c.get("reasons") or []],
+    }
+
+
 def _consistency(result: dict[str, Any]) -> list[tuple[str, str]]:
     """Internal-consistency facts as (check, finding) lines."""
     c = (result.get("evidence") or {}).get("consistency") or {}
@@ -353,10 +375,11 @@ def _consistency(result: dict[str, Any]) -> list[tuple[str, str]]:
         out.append((f"duplicate {_human(dup.get('type'))}", _pct(dup.get("rate"))))
     corr = c.get("dni_birth_year_correlation") or {}
     if corr:
+        # either side is None when it has no birth dates (a leak of IDs and phones, an HSS dump)
         out.append(
             (
                 "ID number vs birth year correlation",
-                f"leak {corr.get('leak', 0):.2f} · our data {corr.get('reference', 0):.2f}",
+                f"leak {_ratio(corr.get('leak'))} · our data {_ratio(corr.get('reference'))}",
             )
         )
     mix = c.get("surname_mix") or {}

@@ -31,6 +31,7 @@ import numpy as np
 
 from leaktriage.synth._custody import write_custody
 from leaktriage.synth._hard_ops import write_hard_ops
+from leaktriage.synth._hard_sim import write_hard_sim
 from leaktriage.synth._hostile import write_hostile
 from leaktriage.synth._operator import OPERATOR, generate_customers, write_sources
 from leaktriage.synth._population import generate_population
@@ -78,6 +79,8 @@ def generate_world(
     hard = replace(world, rng=np.random.default_rng([seed, 12]))
     hard_corpora, hard_scenarios = write_hard_ops(hard, corpus)
     scenarios += hard_scenarios
+    # SIM keys without phone numbers, a decommissioned system's copy: a generator of their own
+    scenarios += write_hard_sim(replace(world, rng=np.random.default_rng([seed, 121])))
     # a divested unit's archive and two leaks of it (registered only where custody is tested)
     custody = write_custody(
         np.random.default_rng([seed, 12, 3]), out_dir, pop, cust.person, max(300, customers // 10)

@@ -1,0 +1,401 @@
+"""The structure of a JSON text found with numpy, so records are cut out for the C decoder.
+
+Streaming JSON parsers (ijson) keep per-level state, and a 200 KB file of ``[[[[…`` made
+ijson's prefix stack grow to gigabytes. Here a byte stream is classified a chunk at a time with
+vectorized numpy (a lookup table, a cumulative sum for the string state, another for the
+nesting depth), so the depth of every byte is known before any parser sees it: nesting over the
+limit is refused at the first byte too deep, in time linear in the input and memory bounded by
+the chunk. Only the *shallow* structure (the separators of the records container, the members
+of a wrapper object) reaches Python; records are handed whole to ``json`` (C), which keeps
+numbers as written and reports line and column of damage.
+
+A quote is escaped when an odd run of backslashes precedes it (simdjson's rule); the run parity
+and the string and depth state carry from one chunk to the next.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+
+from leaktriage.errors import InputRejected
+
+__all__ = [
+    "CHUNK_BYTES",
+    "CLOSE",
+    "COLON",
+    "COMMA",
+    "OPEN",
+    "Damage",
+    "Located",
+    "Piece",
+    "Scanner",
+    "locate",
+    "pieces",
+]
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 2**20
+"""Bytes classified per numpy pass (memory per pass is a small multiple of this)."""
+
+LOCATE_BYTES = 16 * 2**20
+"""How far into a document the records container (the array of a wrapper object) is looked
+for; past it, the document is read as a sequence of top-level values."""
+
+WRAPPER_LEVELS = 4
+"""How many wrapper objects deep a records array is looked for
+(``{"customers": {"items": [...]}}`` is two)."""
+
+OPEN, CLOSE, COMMA, COLON, QUOTE = 1, 2, 3, 4, 5
+_CLASS = np.zeros(256, dtype=np.int8)
+for _byte, _kind in ((b"[", OPEN), (b"{", OPEN), (b"]", CLOSE), (b"}", CLOSE)):
+    _CLASS[_byte[0]] = _kind
+_CLASS[ord(",")] = COMMA
+_CLASS[ord(":")] = COLON
+_CLASS[ord('"')] = QUOTE
+_BACKSLASH = ord("\\")
+_WHITESPACE = b" \t\r\n"
+
+
+class Scanner:
+    """Classifies a byte stream chunk by chunk, carrying string, escape and depth state.
+
+    :meth:`feed` returns the structural characters outside strings (positions relative to
+    the chunk, their class, the depth before each) and raises :class:`InputRejected` at the
+    first byte nested deeper than ``max_depth``. ``line`` counts the newlines fed so far.
+    """
+
+    def __init__(self, max_depth: int, path: str | None, depth: int = 0) -> None:
+        self.max_depth = max_depth
+        self.path = path
+        self.depth = depth
+        self.in_string = False
+        self.offset = 0
+        """Bytes fed so far (the absolute position of the next chunk)."""
+        self.line = 1
+        self._odd_backslashes = False
+
+    def feed(self, chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        data = np.frombuffer(chunk, dtype=np.uint8)
+        kinds = _CLASS[data]
+        pos = np.flatnonzero(kinds)
+        cls = kinds[pos]
+        quotes = cls == QUOTE
+        carry_odd = self._odd_backslashes
+        if data.size:
+            self._odd_backslashes = _trailing_odd(data, carry_odd)
+        if quotes.any():
+            live = _unescaped(data, pos[quotes], carry_odd)
+            flips = np.zeros(pos.size, dtype=np.int64)
+            flips[np.flatnonzero(quotes)[live]] = 1
+            parity = (np.cumsum(flips) + int(self.in_string)) & 1
+            keep = ~quotes & (parity == 0)
+            self.in_string = bool(parity[-1])
+        elif self.in_string:
+            keep = np.zeros(pos.size, dtype=bool)
+        else:
+            keep = ~quotes
+        pos = pos[keep]
+        cls = cls[keep]
+        step = (cls == OPEN).astype(np.int64) - (cls == CLOSE)
+        after = np.cumsum(step) + self.depth
+        before = after - step
+        if after.size:
+            deepest = int(after.max())
+            if deepest > self.max_depth:
+                at = int(pos[int(np.argmax(after > self.max_depth))])
+                raise InputRejected(
+                    f"JSON nested deeper than {self.max_depth} levels (max_json_depth)",
+                    path=self.path,
+                    line=self.line + chunk.count(b"\n", 0, at),
+                )
+            self.depth = int(after[-1])
+        self.offset += len(chunk)
+        self.line += chunk.count(b"\n")
+        return pos, cls, before
+
+
+def _trailing_odd(data: np.ndarray, carry_odd: bool) -> bool:
+    """Whether the chunk ends inside an odd run of backslashes (counting the carried run)."""
+    if data[-1] != _BACKSLASH:
+        return False
+    others = np.flatnonzero(data != _BACKSLASH)
+    if others.size == 0:
+        return carry_odd ^ bool(data.size & 1)
+    return bool((data.size - 1 - int(others[-1])) & 1)
+
+
+def _unescaped(data: np.ndarray, quotes: np.ndarray, carry_odd: bool) -> np.ndarray:
+    """Which of the quote positions are not escaped by an odd run of backslashes."""
+    live = np.ones(quotes.size, dtype=bool)
+    previous = quotes - 1
+    first = previous < 0
+    suspects = np.zeros(quotes.size, dtype=bool)
+    suspects[~first] = data[previous[~first]] == _BACKSLASH
+    if first.any() and carry_odd:
+        live[first] = False
+    if not suspects.any():
+        return live
+    # Rare (escaped quotes): measure each backslash run before a suspect quote.
+    others = np.flatnonzero(data != _BACKSLASH)
+    at = quotes[suspects]
+    index = np.searchsorted(others, at - 1, side="right") - 1
+    start = np.where(index >= 0, others[np.maximum(index, 0)], -1)
+    run = at - 1 - start
+    odd = (run & 1).astype(bool)
+    odd ^= (index < 0) & carry_odd  # a run reaching back into the previous chunk
+    live[suspects] = ~odd
+    return live
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The bytes of one record and where it starts (1-based line, byte column)."""
+
+    data: bytes
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Damage:
+    """Where the structure broke; what was before it is sound."""
+
+    reason: str
+    line: int
+    column: int | None = None
+    tail: Piece | None = None
+    """The unfinished record at the end of the input, whose decoding pins the damage."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where the records are: the ``[`` of the records array (``offset``, with ``depth`` the
+    nesting inside it), or the top-level values themselves (``offset`` -1, ``depth`` 0)."""
+
+    offset: int
+    depth: int
+    path: str
+    """The keys leading to the records array, dotted (``customers.items``); ``""`` for a
+    top-level array or top-level values."""
+    kind: str
+    """``array``, ``values`` (top-level values, each a record) or ``scalar`` (a lone number,
+    string, boolean or null: no records)."""
+
+
+def _next_byte(head: bytes, at: int) -> int:
+    """The first non-whitespace byte at or after ``at`` (-1 when none is in ``head``)."""
+    n = len(head)
+    while at < n and head[at] in _WHITESPACE:
+        at += 1
+    return head[at] if at < n else -1
+
+
+def _skip_bom(head: bytes) -> int:
+    return 3 if head.startswith(b"\xef\xbb\xbf") else 0
+
+
+RECORDS_KEYS = frozenset(
+    "data results items records rows hits entries docs documents objects list values "
+    "response result content payload".split()
+)
+"""Member names under which an empty array, or one of scalars, is taken for the records
+(``{"data": []}`` holds no records; ``{"name": "x", "tags": ["a"]}`` is one record)."""
+
+
+def locate(stream: BinaryIO, max_depth: int, path: str | None) -> Located:
+    """Find the records of a JSON document from its first :data:`LOCATE_BYTES`.
+
+    A top-level array holds the records. A top-level object is a wrapper when it (or an object
+    in it, :data:`WRAPPER_LEVELS` deep) has a member array of objects (the first one wins:
+    ``{"meta": {...}, "data": [{...}]}``), else of arrays (rows as arrays), else an empty or
+    scalar array named like records (:data:`RECORDS_KEYS`). A top-level object without such an
+    array is itself the one record, and several top-level values (``{...}\\n{...}``) are each
+    a record. A lone scalar is ``kind="scalar"``: no records.
+    """
+    head = stream.read(LOCATE_BYTES)
+    start = _skip_bom(head)
+    first = _next_byte(head, start)
+    if first == ord("["):
+        return Located(head.index(b"[", start), 1, "", "array")
+    if first != ord("{"):
+        return Located(-1, 0, "", "scalar" if first >= 0 else "values")
+    scanner = Scanner(max_depth, path)
+    best: tuple[int, int, int, str] | None = None  # rank, offset, depth, path
+    keys: list[str] = []
+    for lo in range(0, len(head), CHUNK_BYTES):
+        chunk = head[lo : lo + CHUNK_BYTES]
+        pos, cls, before = scanner.feed(chunk)
+        for i in np.flatnonzero(before <= WRAPPER_LEVELS).tolist():
+            at = int(pos[i]) + lo
+            kind = int(cls[i])
+            depth = int(before[i])
+            if kind == COLON:
+                del keys[depth - 1 :]
+                keys.append(_key_before(head, at))
+                if _next_byte(head, at + 1) != ord("["):
+                    continue
+                bracket = head.index(b"[", at + 1)
+                inner = _next_byte(head, bracket + 1)
+                if inner == ord("{"):
+                    return Located(bracket, depth + 1, ".".join(keys), "array")
+                if inner == ord("["):
+                    rank = 2
+                elif keys[-1].casefold() in RECORDS_KEYS:
+                    rank = 1
+                else:
+                    continue
+                if best is None or rank > best[0]:
+                    best = (rank, bracket, depth + 1, ".".join(keys))
+            elif kind == CLOSE and depth == 1:
+                break  # the top-level object ended inside the head
+        else:
+            continue
+        break
+    if best is not None:
+        return Located(best[1], best[2], best[3], "array")
+    return Located(-1, 0, "", "values")
+
+
+def _key_before(head: bytes, colon: int) -> str:
+    """The member name ending before a colon (for paths in logs; never a value)."""
+    end = head.rfind(b'"', 0, colon)
+    begin = end - 1
+    while begin >= 0:
+        begin = head.rfind(b'"', 0, begin + 1)
+        if begin < 0:
+            break
+        run = 0
+        while begin - 1 - run >= 0 and head[begin - 1 - run] == _BACKSLASH:
+            run += 1
+        if not run & 1:
+            break
+        begin -= 1
+    raw = head[begin + 1 : end] if 0 <= begin < end else b""
+    return raw.decode("utf-8", "replace")[:128]
+
+
+def pieces(
+    stream: BinaryIO,
+    where: Located,
+    max_depth: int,
+    max_record_bytes: int,
+    path: str | None,
+) -> Iterator[Piece | Damage]:
+    """The records of a document as byte pieces, then at most one :class:`Damage`.
+
+    Array mode cuts the records array at its commas (a trailing comma is tolerated); values
+    mode cuts after each top-level value. Past the records array, the rest of the document is
+    still depth-checked and must close (a top-level array must be all there is); anything
+    broken ends the pieces with a :class:`Damage`. ``stream`` is read from its start.
+    """
+    scanner = Scanner(max_depth, path)
+    array_mode = where.kind == "array"
+    line_start = 0  # absolute offset of the current line's first byte
+    if array_mode:
+        prefix = stream.read(where.offset + 1)
+        scanner.feed(prefix)
+        line_start = prefix.rfind(b"\n") + 1
+        depth = where.depth
+    else:
+        depth = 1
+    top_array = array_mode and depth == 1
+    pending: list[bytes] = []
+    pending_size = 0
+    start_line = scanner.line
+    start_column = scanner.offset - line_start + 1
+    records = 0
+    closed = False
+    while True:
+        chunk = stream.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        base = scanner.offset
+        line = scanner.line
+        chunk_line_start = line_start
+        pos, cls, before = scanner.feed(chunk)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            line_start = base + newline + 1
+        if closed:
+            if top_array and chunk.strip(_WHITESPACE):
+                yield _extra(chunk, line)
+                return
+            if ((cls == CLOSE) & (before == 0)).any():
+                yield Damage("unbalanced brackets after the JSON records", scanner.line)
+                return
+            continue
+        if array_mode:
+            cut = np.flatnonzero((before == depth) & ((cls == COMMA) | (cls == CLOSE)))
+        else:
+            if ((cls == CLOSE) & (before == 0)).any():
+                cut = np.flatnonzero((cls == CLOSE) & (before <= 1))
+            else:
+                cut = np.flatnonzero((cls == CLOSE) & (before == 1))
+        lo = 0
+        for i in cut.tolist():
+            at = int(pos[i])
+            is_close = int(cls[i]) == CLOSE
+            if not array_mode and int(before[i]) == 0:
+                yield Damage("unbalanced brackets in the JSON", line + chunk.count(b"\n", lo, at))
+                return
+            end = at if array_mode else at + 1
+            pending.append(chunk[lo:end])
+            data = b"".join(pending) if len(pending) > 1 else pending[0]
+            pending.clear()
+            pending_size = 0
+            if len(data) > max_record_bytes:
+                _too_long(max_record_bytes, path, start_line)
+            if data.strip(_WHITESPACE):
+                records += 1
+                yield Piece(data, start_line, start_column)
+            elif not is_close:
+                yield Damage("empty item in the JSON array", start_line, start_column)
+                return
+            line += chunk.count(b"\n", lo, at + 1)
+            lo = at + 1
+            start_line = line
+            found = chunk.rfind(b"\n", 0, lo)
+            start_column = base + lo - (base + found + 1 if found >= 0 else chunk_line_start) + 1
+            if array_mode and is_close:
+                if chunk[at] != ord("]"):
+                    yield Damage("mismatched bracket closing the JSON array", start_line)
+                    return
+                closed = True
+                rest = chunk[lo:]
+                if top_array and rest.strip(_WHITESPACE):
+                    yield _extra(rest, start_line)
+                    return
+                break
+        if closed:
+            continue
+        tail = chunk[lo:]
+        if tail:
+            pending.append(tail)
+            pending_size += len(tail)
+        if pending_size > max_record_bytes:
+            _too_long(max_record_bytes, path, start_line)
+    if scanner.in_string or scanner.depth != 0:
+        tail = Piece(b"".join(pending), start_line, start_column) if pending else None
+        yield Damage("the JSON ends early (truncated)", scanner.line, None, tail)
+    elif array_mode and not closed:
+        yield Damage("the JSON array does not close", scanner.line)
+    elif not array_mode and b"".join(pending).strip(_WHITESPACE):
+        yield Damage("a top-level JSON value that is not an object or array", start_line)
+
+
+def _too_long(limit: int, path: str | None, line: int) -> None:
+    raise InputRejected(
+        f"a JSON record longer than {limit} bytes (max_line_bytes)", path=path, line=line
+    )
+
+
+def _extra(rest: bytes, line: int) -> Damage:
+    """Content after a top-level array that closed, where the document should have ended."""
+    skipped = len(rest) - len(rest.lstrip(_WHITESPACE))
+    return Damage("extra data after the JSON array", line + rest.count(b"\n", 0, skipped))

@@ -1,0 +1,242 @@
+"""The fast paths of SQL dumps: whole lines of tuples and COPY blocks, without per-value Python.
+
+*Tuples.* ``mysqldump`` writes thousands of tuples per line, ``pg_dump --inserts`` one per
+line. :func:`split_tuples` cuts a segment of ``(v, ...),(v, ...)`` with one C-level
+``re.split`` into value tokens and the "gaps" between them; the segment is taken only when
+every gap is exactly ``,`` inside a tuple or ``),(`` between tuples (checked with set and slice
+operations, no loop), so any expression, prefix (``_binary``), cast or literal spanning lines
+sends the line to the token-at-a-time parser instead. :func:`tuple_columns` then turns the
+tokens of each column into one Arrow array and unquotes, nulls and unescapes it with
+``pyarrow.compute`` (the rare values with backslashes or doubled quotes go through a chain of
+vectorized replacements whose placeholders make it exact; see :func:`_unescape_mysql_array`).
+
+*COPY.* PostgreSQL's text format is one row per physical line, tab-separated, ``\\N`` for null,
+backslash escapes, no quoting: exactly what ``pyarrow.csv`` parses natively with quoting off;
+only columns holding a backslash are unescaped afterwards.
+
+Measured on 2 cores (``bench/sqldump.py``): the tuple path reads a MySQL dump at ~25 MB/s and
+the COPY path at ~60 MB/s, against 0.28 MB/s for the old token-at-a-time reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ._sqllex import unescape_copy, unescape_mysql
+
+__all__ = ["copy_columns", "count_tuples", "oversized_rows", "split_tuples", "tuple_columns"]
+
+# On UTF-8 bytes: a third faster than on str, and no decoding of the line (the arrays are
+# validated as UTF-8 when cast to string).
+_MYSQL_TOKEN = re.compile(rb"('[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'|[\w.+-]+)", re.S)
+_STANDARD_TOKEN = re.compile(rb"([Nn]?'[^']*+(?:''[^']*+)*+'|[\w.+-]+)")
+_CANON = frozenset({b",", b"),("})
+_FIRST = frozenset({b"(", b",("})
+_LAST = {b")": ")", b"),": ",", b");": ";"}
+_ESCAPED = (b"\\\\", b"\\'")
+_PARENS = bytes(range(256)).translate(None, b"()")
+_NULL = pa.scalar(None, pa.string())
+# Private-use characters standing in for escaped backslashes and quotes during the vectorized
+# unescaping; a column already holding one takes the per-value path instead.
+_P1, _P2 = "\ue000", "\ue001"
+
+
+def split_tuples(
+    segment: bytes, mysql: bool, width: int | None, continued: bool
+) -> tuple[list[bytes], int, str] | None:
+    """The value tokens of a segment of whole tuples, the tuple width and how it ends.
+
+    ``segment`` runs to the end of a physical line; it may start with ``,`` when ``continued``
+    (tuples of a statement begun on an earlier line). The end is ``;`` (statement over), ``,``
+    (more tuples on the next line) or ``)`` (no terminator: the next line decides). Returns
+    ``None`` when the segment is anything but plain values in well-formed tuples of ``width``
+    (``None``: inferred from the first tuple).
+    """
+    parts = (_MYSQL_TOKEN if mysql else _STANDARD_TOKEN).split(segment)
+    tokens = parts[1::2]
+    count = len(tokens)
+    if not count:
+        return None
+    first = b"".join(parts[0].split())
+    last = b"".join(parts[-1].split())
+    if first not in _FIRST or (first == b",(" and not continued) or last not in _LAST:
+        return None
+    inner = parts[2:-1:2]
+    distinct = set(inner)
+    if not distinct <= _CANON:
+        norm = {gap: b"".join(gap.split()) for gap in distinct}
+        if not set(norm.values()) <= _CANON:
+            return None
+        inner = [norm[gap] for gap in inner]
+    if width is None:
+        try:
+            width = inner.index(b"),(") + 1
+        except ValueError:
+            width = count
+    if count % width:
+        return None
+    rows = count // width
+    if rows > 1 and (
+        set(inner[width - 1 :: width]) != {b"),("} or inner.count(b"),(") != rows - 1
+    ):
+        return None
+    if rows == 1 and b"),(" in distinct:
+        return None
+    return tokens, width, _LAST[last]
+
+
+def count_tuples(segment: bytes, mysql: bool) -> tuple[int, str] | None:
+    """Tuples of a segment and how it ends, for a table that is only counted: C-level byte
+    operations only (no tokens). Strings are cut out by splitting on quotes once escaped
+    quotes are gone; the segment qualifies when its quotes balance and what is left outside
+    them has exactly one ``(`` and ``)`` per tuple. A malformed tuple is counted as a row."""
+    if mysql and b"\\" in segment:
+        segment = segment.replace(_ESCAPED[0], b"").replace(_ESCAPED[1], b"")
+    pieces = segment.split(b"'")
+    if not len(pieces) % 2:
+        return None
+    outside = b"".join(pieces[0::2])
+    ending = outside.rstrip()[-1:]
+    if ending not in (b";", b",", b")"):
+        return None
+    parens = outside.translate(None, _PARENS)
+    rows = len(parens) // 2
+    if parens != b"()" * rows or rows == 0:
+        return None
+    return rows, ending.decode()
+
+
+def tuple_columns(tokens: list[bytes], width: int, mysql: bool) -> list[pa.Array]:
+    """One string array per column from the tokens of :func:`split_tuples`.
+
+    Raises ``pyarrow.ArrowInvalid`` on bytes that are not UTF-8 (the caller names the line).
+    """
+    return [
+        _column(pa.array(tokens[i::width], pa.binary()).cast(pa.string()), mysql)
+        for i in range(width)
+    ]
+
+
+def _column(raw: pa.Array, mysql: bool) -> pa.Array:
+    quoted = pc.starts_with(raw, "'")
+    if not mysql:
+        national = pc.starts_with(raw, "N'")
+        national = pc.or_(national, pc.starts_with(raw, "n'"))
+        if pc.any(national).as_py():
+            raw = pc.if_else(national, pc.utf8_slice_codeunits(raw, 1), raw)
+            quoted = pc.or_(quoted, national)
+    any_quoted = pc.any(quoted).as_py()
+    all_quoted = any_quoted and pc.all(quoted).as_py()
+    bare = None
+    if not all_quoted:
+        bare = pc.if_else(
+            pc.or_(pc.equal(raw, "NULL"), pc.equal(raw, "null")), _NULL, raw
+        )
+        hexa = pc.starts_with(bare, "0x")
+        if pc.any(hexa).as_py():
+            bare = pc.if_else(hexa, pc.utf8_slice_codeunits(bare, 2), bare)
+        if not any_quoted:
+            return bare
+    body = pc.utf8_slice_codeunits(raw, 1, -1)
+    body = _unescape_mysql_array(body) if mysql else _unescape_standard_array(body)
+    return body if bare is None else pc.if_else(quoted, body, bare)
+
+
+def _unescape_standard_array(body: pa.Array) -> pa.Array:
+    if not pc.any(pc.match_substring(body, "''")).as_py():
+        return body
+    return pc.replace_substring(body, "''", "'")
+
+
+def _python_fix(
+    values: pa.Array, need: pa.Array, fix: object
+) -> pa.Array:
+    subset = pc.filter(values, need).to_pylist()
+    fixed = pa.array([fix(v) for v in subset], pa.string())  # type: ignore[operator]
+    return pc.replace_with_mask(values, need, fixed)
+
+
+def _unescape_mysql_array(body: pa.Array) -> pa.Array:
+    """MySQL escapes, vectorized and exact.
+
+    Escaped backslashes become a placeholder first (left-to-right pairing is exactly MySQL's),
+    escaped quotes a second one (so ``''`` pairs only doubled quotes), then the known escapes,
+    then ``\\X`` → ``X`` except ``\\%`` and ``\\_`` (which MySQL keeps), then the placeholders.
+    """
+    need = pc.or_(pc.match_substring(body, "\\"), pc.match_substring(body, "''"))
+    if not pc.any(need).as_py():
+        return body
+    subset = pc.filter(body, need)
+    if pc.any(pc.match_substring_regex(subset, f"[{_P1}{_P2}]")).as_py():
+        return _python_fix(body, need, unescape_mysql)
+    s = pc.replace_substring(subset, "\\\\", _P1)
+    s = pc.replace_substring(s, "\\'", _P2)
+    s = pc.replace_substring(s, "''", "'")
+    for char, value in (("0", "\0"), ("b", "\b"), ("n", "\n"), ("r", "\r"), ("t", "\t")):
+        s = pc.replace_substring(s, "\\" + char, value)
+    s = pc.replace_substring(s, "\\Z", "\x1a")
+    s = pc.replace_substring_regex(s, r"\\([^%_])", r"\1")
+    s = pc.replace_substring(s, _P1, "\\")
+    s = pc.replace_substring(s, _P2, "'")
+    return pc.replace_with_mask(body, need, s)
+
+
+def _unescape_copy_array(column: pa.Array) -> pa.Array:
+    need = pc.fill_null(pc.match_substring(column, "\\"), False)
+    if not pc.any(need).as_py():
+        return column
+    subset = pc.filter(column, need)
+    if pc.any(pc.match_substring_regex(subset, f"[{_P1}]|\\\\[0-7x]")).as_py():
+        return _python_fix(column, need, unescape_copy)
+    s = pc.replace_substring(subset, "\\\\", _P1)
+    for char, value in (("b", "\b"), ("f", "\f"), ("n", "\n"), ("r", "\r"), ("t", "\t")):
+        s = pc.replace_substring(s, "\\" + char, value)
+    s = pc.replace_substring(s, "\\v", "\v")
+    s = pc.replace_substring_regex(s, r"\\(.)", r"\1")
+    s = pc.replace_substring(s, _P1, "\\")
+    return pc.replace_with_mask(column, need, s)
+
+
+def copy_columns(chunk: bytes, width: int) -> list[pa.Array]:
+    """The columns of whole COPY text lines (each with ``width - 1`` tabs, UTF-8).
+
+    Raises ``pyarrow.ArrowInvalid`` on text that is not UTF-8 (the caller finds the line).
+    """
+    names = [f"c{i}" for i in range(width)]
+    table = pacsv.read_csv(
+        pa.py_buffer(chunk),
+        read_options=pacsv.ReadOptions(
+            column_names=names, use_threads=True, block_size=1 << 20
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter="\t",
+            quote_char=False,
+            double_quote=False,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            null_values=["\\N"],
+            strings_can_be_null=True,
+        ),
+    )
+    return [_unescape_copy_array(table.column(i).combine_chunks()) for i in range(width)]
+
+
+def oversized_rows(arrays: list[pa.Array], limit: int) -> pa.Array | None:
+    """A mask of the rows holding a field over ``limit`` UTF-8 bytes, or ``None`` for none."""
+    mask = None
+    for column in arrays:
+        if column.nbytes <= limit:
+            continue  # no value can be longer than the whole column
+        over = pc.fill_null(pc.greater(pc.binary_length(column), limit), False)
+        mask = over if mask is None else pc.or_(mask, over)
+    if mask is None or not pc.any(mask).as_py():
+        return None
+    return mask

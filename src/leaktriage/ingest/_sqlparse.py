@@ -1,0 +1,772 @@
+"""The statement machine of SQL dumps: which rows belong to which table.
+
+Lines are taken one at a time. A line that is a whole run of plain tuples (the shape
+``mysqldump``, ``pg_dump --inserts``, SQLite ``.dump`` and SSMS write) goes through the
+vectorized tuple path of :mod:`._sqlfast`; ``COPY ... FROM stdin`` data goes to ``pyarrow.csv``
+in chunks; anything else (DDL, expressions, casts, literals spanning lines, ``INSERT ALL``,
+conditional comments) goes to the token-at-a-time parser over :class:`._sqllex.Lexer`, which
+hands back to the line path as soon as a statement (or a line of tuples) is over.
+
+The parser only reports what it finds to a :class:`Listener`: the pre-scan counts rows and keeps
+samples, the read builds batches of the selected table. Both run the same code, so the counts of
+the pre-scan are those of the read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leaktriage.errors import InputRejected
+
+from ._rows import decode_error, dedupe_columns, numbered_columns
+from ._sqlfast import copy_columns, count_tuples, oversized_rows, split_tuples, tuple_columns
+from ._sqllex import (
+    Lexer,
+    Token,
+    hex_value,
+    unescape_escape_string,
+    unescape_mysql,
+    unescape_standard,
+)
+from ._sqlsource import LineSource
+
+__all__ = ["Listener", "Parser", "TableState", "detect_dialect", "table_name"]
+
+_IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]\n]+\]|[\w$#@]+)"
+_NAME = rf"{_IDENT}(?:\s*\.\s*{_IDENT})*"
+_HEAD = re.compile(
+    (
+        r"\s*(?:INSERT|REPLACE)(?:\s+(?:IGNORE|LOW_PRIORITY|DELAYED|HIGH_PRIORITY))*\s+"
+        rf"(?:INTO\s+)?(?!(?:ALL|FIRST)\s)({_NAME})\s*(?:\(([^()]*)\)\s*)?VALUES?\s*(?=\(|$)"
+    ).encode(),
+    re.IGNORECASE,
+)
+_COPY = re.compile(
+    rf"\s*COPY\s+({_NAME})\s*(?:\(([^()]*)\)\s*)?FROM\s+stdin\s*;\s*$", re.IGNORECASE
+)
+_DELIMITER = re.compile(r"\s*DELIMITER\s+(\S+)", re.IGNORECASE)
+_NAME_PART = re.compile(r"`((?:[^`]|``)*)`|\"((?:[^\"]|\"\")*)\"|\[([^\]]*)\]|([^\s.,`\"\[\]]+)")
+_NOT_COLUMNS = frozenset(
+    "PRIMARY KEY UNIQUE CONSTRAINT INDEX FOREIGN CHECK FULLTEXT SPATIAL EXCLUDE LIKE PERIOD"
+    " SUPPLEMENTAL".split()
+)
+_MODIFIERS = frozenset(
+    "IGNORE LOW_PRIORITY DELAYED HIGH_PRIORITY OR REPLACE ABORT FAIL ROLLBACK".split()
+)
+_STARTERS = frozenset({"INSERT", "REPLACE", "COPY", "CREATE"})
+_ROUTINES = frozenset({"PROCEDURE", "FUNCTION", "TRIGGER", "PACKAGE", "TYPE", "PROC"})
+_STRINGS = frozenset({"s", "e", "n", "d", "o", "x"})
+_COPY_CHUNK = 4 << 20
+
+_MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "postgresql",
+        re.compile(
+            r"PostgreSQL database dump|pg_dump|standard_conforming_strings|search_path|"
+            r"^COPY\s.*\sFROM\s+stdin",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+    ),
+    (
+        "mysql",
+        re.compile(
+            r"MySQL dump|MariaDB dump|^/\*!\d|^LOCK TABLES|ENGINE\s*=|AUTO_INCREMENT|`",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+    ),
+    (
+        "sqlite",
+        re.compile(r"PRAGMA\s+foreign_keys|^BEGIN TRANSACTION;", re.IGNORECASE | re.MULTILINE),
+    ),
+    (
+        "mssql",
+        re.compile(
+            r"^\s*GO\s*$|IDENTITY_INSERT|\[dbo\]|^\s*USE\s+\[|N'", re.IGNORECASE | re.MULTILINE
+        ),
+    ),
+    (
+        "oracle",
+        re.compile(
+            r"^\s*INSERT\s+ALL\b|\bTO_DATE\s*\(|\bFROM\s+dual\b|^\s*REM\s|SET\s+DEFINE\s+OFF",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+    ),
+]
+
+
+def detect_dialect(head: str) -> str:
+    """``postgresql``, ``mysql``, ``mssql``, ``oracle``, ``sqlite``; ``mysql`` without marks
+    (its backslash escapes are the safe reading of a bare ``INSERT`` dump)."""
+    for dialect, pattern in _MARKERS:
+        if pattern.search(head):
+            return dialect
+    return "mysql"
+
+
+def table_name(text: str) -> str:
+    """An identifier without its quotes; a qualified name keeps its dots."""
+    return ".".join(a or b or c or d for a, b, c, d in _NAME_PART.findall(text))
+
+
+def _names(text: str) -> list[str]:
+    return [a or b or c or d for a, b, c, d in _NAME_PART.findall(text.replace(".", " "))]
+
+
+@dataclass
+class TableState:
+    """What is known of one table: name as first written, column names, tuple width."""
+
+    name: str
+    columns: list[str] = field(default_factory=list)
+    width: int | None = None
+
+
+@dataclass
+class _Statement:
+    key: str
+    names: list[str] | None
+    width: int | None
+
+
+class Listener(Protocol):
+    """What the parser reports; ``names`` is a statement's own column list (``None``: the
+    table's order)."""
+
+    def wants(self, key: str) -> bool: ...
+    def begin(self, key: str) -> None: ...
+    def end(self, key: str) -> None: ...
+    def arrays(self, key: str, names: list[str] | None, arrays: list[pa.Array], line: int) -> None: ...
+    def row(self, key: str, names: list[str] | None, values: list[str | None], line: int) -> None: ...
+    def count(self, key: str, rows: int) -> None: ...
+    def bad(self, key: str, line: int, column: int | None) -> None: ...
+
+
+class Parser:
+    """One pass over a dump, reporting to ``listener``; :meth:`run` yields after each unit of
+    work (a line, a COPY chunk, a slow tuple) so the caller can hand batches out."""
+
+    def __init__(
+        self,
+        source: LineSource,
+        dialect: str,
+        path: str,
+        listener: Listener,
+        *,
+        max_columns: int,
+        max_field_bytes: int,
+        tables: dict[str, TableState] | None = None,
+        creates: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.source = source
+        self.dialect = dialect
+        self.mysql = dialect == "mysql"
+        self._path = path
+        self._listener = listener
+        self._max_columns = max_columns
+        self._max_field = max_field_bytes
+        self._pending = max(max_field_bytes, 1 << 20) + (1 << 20)
+        self.tables: dict[str, TableState] = tables if tables is not None else {}
+        self.creates: dict[str, list[str]] = creates if creates is not None else {}
+        self._stmt: _Statement | None = None
+        self._mode = "normal"
+        self.clean_offset = 0
+        self.clean_line = 1
+        # Routine bodies hold statements: PostgreSQL quotes them ($$), mysqldump wraps them in
+        # DELIMITER blocks; elsewhere they run to ``END;`` or a ``GO``/``/`` line.
+        self._routine_until_end = dialect not in ("postgresql", "mysql")
+
+    # -- lines ---------------------------------------------------------------------------
+
+    def _decode(self, raw: bytes, number: int) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise decode_error(self._path, "utf-8", number) from None
+
+    def _next_text(self) -> str | None:
+        number = self.source.line
+        raw = self.source.readline()
+        return None if raw is None else self._decode(raw, number)
+
+    def run(self, stop_offset: int | None = None) -> Iterator[None]:
+        """Parse to the end (or to the first clean line at or after ``stop_offset``)."""
+        source = self.source
+        while True:
+            if self._mode == "copy":
+                self._copy_chunk()
+                yield None
+                continue
+            if self._mode == "normal":
+                self.clean_offset, self.clean_line = source.offset, source.line
+                if stop_offset is not None and source.offset >= stop_offset:
+                    return
+            number = source.line
+            raw = source.readline()
+            if raw is None:
+                break
+            if self._mode == "delimiter":
+                if _DELIMITER.match(raw.decode("utf-8", "replace")) and raw.split()[1:2] == [
+                    b";"
+                ]:
+                    self._mode = "normal"
+                continue
+            yield from self._line(raw, number)
+            yield None
+        if self._stmt is not None:
+            self._end()
+
+    def _line(self, raw: bytes, number: int) -> Iterator[None]:
+        if self._mode == "after":
+            if raw.lstrip().startswith(b","):
+                self._mode = "values"
+            else:
+                self._end()
+        if self._mode == "values":
+            if not self._fast(raw, number, continued=True):
+                yield from self._slow(self._decode(raw, number), number, values=True)
+            return
+        stripped = raw.strip()
+        if not stripped or stripped.startswith(b"--") or (self.mysql and stripped[:1] == b"#"):
+            return
+        if (len(stripped) <= 2 and stripped.upper() in (b"GO", b"/")) or stripped[
+            :4
+        ].upper() in (b"REM ", b"PROM"):
+            return
+        head = _HEAD.match(raw)
+        if head is not None:
+            columns = head.group(2)
+            self._begin(
+                self._decode(head.group(1), number),
+                None if columns is None else self._decode(columns, number),
+            )
+            rest = raw[head.end() :]
+            if not rest.strip():
+                self._mode = "values"
+            elif not self._fast(rest, number, continued=False):
+                yield from self._slow(self._decode(rest, number), number, values=True)
+            return
+        text = self._decode(raw, number)
+        word = stripped[:9].upper()
+        if word.startswith(b"COPY"):
+            copy = _COPY.match(text)
+            if copy is not None:
+                self._begin(copy.group(1), copy.group(2))
+                self._mode = "copy"
+                return
+        if word == b"DELIMITER":
+            delimiter = _DELIMITER.match(text)
+            if delimiter is not None and delimiter.group(1) != ";":
+                self._mode = "delimiter"
+            return
+        yield from self._slow(text, number, values=False)
+
+    # -- statements ----------------------------------------------------------------------
+
+    def _begin(self, raw_name: str, column_list: str | None) -> None:
+        name = table_name(raw_name)
+        key = name.lower()
+        names = dedupe_columns(_names(column_list)) if column_list is not None else None
+        table = self.tables.get(key)
+        if table is None:
+            table = self.tables[key] = TableState(name)
+            if names:
+                table.columns = list(names)
+            elif key in self.creates or key.rsplit(".", 1)[-1] in self.creates:
+                table.columns = self.creates.get(key) or self.creates[key.rsplit(".", 1)[-1]]
+            if table.columns:
+                table.width = len(table.columns)
+        if names is not None:
+            self._check_width(len(names))
+            spelling = {c.lower(): c for c in table.columns}
+            names = [spelling.get(n.lower(), n) for n in names]
+            if names == table.columns:
+                names = None
+        width = len(names) if names else table.width
+        self._stmt = _Statement(key, names, width)
+        self._listener.begin(key)
+
+    def _end(self) -> None:
+        if self._stmt is not None:
+            self._listener.end(self._stmt.key)
+        self._stmt = None
+        self._mode = "normal"
+
+    def _check_width(self, width: int) -> None:
+        if width > self._max_columns:
+            raise InputRejected(
+                f"a table has more than {self._max_columns} columns (max_columns)",
+                path=self._path,
+            )
+
+    def _set_width(self, stmt: _Statement, width: int) -> None:
+        self._check_width(width)
+        stmt.width = width
+        table = self.tables[stmt.key]
+        if table.width is None:
+            table.width = width
+            table.columns = numbered_columns(width)
+
+    # -- the fast paths ------------------------------------------------------------------
+
+    def _fast(self, segment: bytes, number: int, continued: bool) -> bool:
+        stmt = self._stmt
+        assert stmt is not None
+        if stmt.width is not None and not self._listener.wants(stmt.key):
+            counted = count_tuples(segment, self.mysql)
+            if counted is not None:
+                self._listener.count(stmt.key, counted[0])
+                self._ended(counted[1])
+                return True
+        found = split_tuples(segment, self.mysql, stmt.width, continued)
+        if found is None:
+            return False
+        tokens, width, ending = found
+        if stmt.width is None:
+            self._set_width(stmt, width)
+        if self._listener.wants(stmt.key):
+            try:
+                arrays = tuple_columns(tokens, width, self.mysql)
+            except pa.ArrowInvalid:
+                raise decode_error(self._path, "utf-8", number) from None
+            arrays = self._drop_oversized(stmt.key, arrays, number)
+            if len(arrays[0]):
+                self._listener.arrays(stmt.key, stmt.names, arrays, number)
+        else:
+            self._listener.count(stmt.key, len(tokens) // width)
+        self._ended(ending)
+        return True
+
+    def _ended(self, ending: str) -> None:
+        if ending == ";":
+            self._end()
+        else:
+            self._mode = "values" if ending == "," else "after"
+
+    def _drop_oversized(self, key: str, arrays: list[pa.Array], line: int) -> list[pa.Array]:
+        mask = oversized_rows(arrays, self._max_field)
+        if mask is None:
+            return arrays
+        for _ in range(pc.sum(mask).as_py() or 0):
+            self._listener.bad(key, line, None)
+        keep = pc.invert(mask)
+        return [pc.filter(column, keep) for column in arrays]
+
+    def _copy_chunk(self) -> None:
+        stmt = self._stmt
+        assert stmt is not None
+        first = self.source.line
+        chunk, ended = self.source.copy_chunk(_COPY_CHUNK)
+        if chunk:
+            if b"\r" in chunk:
+                chunk = chunk.replace(b"\r\n", b"\n")
+            if stmt.width is None:
+                self._set_width(stmt, chunk[: chunk.find(b"\n")].count(b"\t") + 1)
+            width = stmt.width
+            assert width is not None
+            lines = chunk.count(b"\n")
+            if chunk.count(b"\t") != lines * (width - 1):
+                chunk, lines = self._copy_filter(stmt.key, chunk, width, first)
+            if lines:
+                if self._listener.wants(stmt.key):
+                    arrays = self._copy_arrays(chunk, width, first)
+                    arrays = self._drop_oversized(stmt.key, arrays, first)
+                    if len(arrays[0]):
+                        self._listener.arrays(stmt.key, stmt.names, arrays, first)
+                else:
+                    self._listener.count(stmt.key, lines)
+        if ended:
+            self._end()
+
+    def _copy_filter(self, key: str, chunk: bytes, width: int, first: int) -> tuple[bytes, int]:
+        """Drop (and report) the lines of a chunk that do not hold ``width`` fields."""
+        lines = chunk.split(b"\n")[:-1]
+        good: list[bytes] = []
+        for i, line in enumerate(lines):
+            fields = line.count(b"\t") + 1
+            if fields == width:
+                good.append(line)
+            else:
+                self._listener.bad(key, first + i, min(fields, width) + 1)
+        return (b"\n".join(good) + b"\n" if good else b""), len(good)
+
+    def _copy_arrays(self, chunk: bytes, width: int, first: int) -> list[pa.Array]:
+        try:
+            return copy_columns(chunk, width)
+        except pa.ArrowInvalid:
+            for i, line in enumerate(chunk.split(b"\n")):
+                self._decode(line, first + i)
+            raise decode_error(self._path, "utf-8", first) from None
+
+    # -- the token-at-a-time path ----------------------------------------------------------
+
+    def _slow(self, text: str, number: int, values: bool) -> Iterator[None]:
+        lexer = Lexer(self._next_text, self.mysql, number, text, self._pending)
+        if values:
+            yield from self._values(lexer)
+        while self._mode == "normal" and not lexer.at_line_end():
+            yield from self._statement(lexer)
+            if lexer.exhausted and lexer.at_line_end():
+                break
+
+    def _statement(self, lexer: Lexer) -> Iterator[None]:
+        token = lexer.next()
+        if token is None:
+            return
+        kind, text = token[0], token[1]
+        if kind == "p":
+            if text not in (";", "GO"):
+                self._skip(lexer)
+            return
+        word = text.upper() if kind == "w" else ""
+        if word in ("INSERT", "REPLACE"):
+            yield from self._insert(lexer)
+        elif word == "CREATE":
+            self._create(lexer)
+        elif word == "COPY":
+            self._copy_head(lexer)
+        else:
+            self._skip(lexer)
+
+    @staticmethod
+    def _is_end(token: Token) -> bool:
+        return token[0] == "p" and token[1] in (";", "GO")
+
+    def _skip(self, lexer: Lexer, routine: bool = False) -> None:
+        """To the end of the statement; a statement keyword opening a line ends it too. A
+        ``routine`` body ends only at ``END;`` or a ``GO`` line."""
+        previous = ""
+        while (token := lexer.next()) is not None:
+            kind, text = token[0], token[1]
+            if kind == "p" and (text == "GO" or (text == ";" and (not routine or previous == "END"))):
+                return
+            if token[3] and not routine and kind == "w" and text.upper() in _STARTERS:
+                lexer.push(token)
+                return
+            previous = text.upper() if kind == "w" else ""
+
+    def _read_name(self, lexer: Lexer, first: Token | None = None) -> tuple[str, Token | None]:
+        pieces: list[str] = []
+        token = first if first is not None else lexer.next()
+        while token is not None and (
+            token[0] == "i"
+            or (
+                token[0] == "w"
+                and token[1].upper() not in ("VALUES", "VALUE", "SELECT", "SET", "DEFAULT", "FROM")
+            )
+        ):
+            pieces.append(token[1])
+            token = lexer.next()
+        return table_name("".join(pieces)), token
+
+    def _column_list(self, lexer: Lexer) -> str:
+        pieces: list[str] = []
+        while (token := lexer.next()) is not None and token[1] != ")":
+            if token[0] in ("i", "w"):
+                pieces.append(token[1])
+            elif token[1] == ",":
+                pieces.append(",")
+        return "".join(pieces)
+
+    def _insert(self, lexer: Lexer) -> Iterator[None]:
+        token = lexer.next()
+        while token is not None and token[0] == "w" and token[1].upper() in _MODIFIERS:
+            token = lexer.next()
+        if token is not None and token[0] == "w" and token[1].upper() in ("ALL", "FIRST"):
+            yield from self._insert_all(lexer)
+            return
+        if token is not None and token[0] == "w" and token[1].upper() == "INTO":
+            token = lexer.next()
+        yield from self._into(lexer, token, many=True)
+
+    def _into(self, lexer: Lexer, token: Token | None, many: bool) -> Iterator[None]:
+        """``name [(columns)] VALUES (...)[, (...)]``; one tuple only in ``INSERT ALL``."""
+        if token is None or self._is_end(token) or token[0] not in ("i", "w"):
+            if token is not None and not self._is_end(token):
+                self._skip(lexer)
+            return
+        name, token = self._read_name(lexer, token)
+        columns: str | None = None
+        if token is not None and token[1] == "(":
+            columns = self._column_list(lexer)
+            token = lexer.next()
+        if not name or token is None or token[1].upper() not in ("VALUES", "VALUE"):
+            if token is not None and not self._is_end(token):
+                self._skip(lexer)
+            return
+        self._begin(name, columns)
+        if many:
+            yield from self._values(lexer)
+            return
+        token = lexer.next()
+        if token is not None and token[1] == "(":
+            yield from self._tuple(lexer, token[2])
+        elif token is not None:
+            lexer.push(token)
+        self._end()
+
+    def _insert_all(self, lexer: Lexer) -> Iterator[None]:
+        while (token := lexer.next()) is not None:
+            if self._is_end(token):
+                return
+            if token[0] == "w" and token[1].upper() == "INTO":
+                yield from self._into(lexer, lexer.next(), many=False)
+            elif token[0] == "w" and token[1].upper() == "SELECT":
+                self._skip(lexer)
+                return
+
+    def _values(self, lexer: Lexer) -> Iterator[None]:
+        """Tuples of the open statement; back to lines as soon as a line of them is over."""
+        while True:
+            token = lexer.next()
+            if token is None:
+                self._end()
+                return
+            text = token[1]
+            if text == "(":
+                if not (yield from self._tuple(lexer, token[2])):
+                    self._end()
+                    return
+                if lexer.at_line_end():
+                    self._mode = "after"
+                    return
+            elif text == ",":
+                if lexer.at_line_end():
+                    self._mode = "values"
+                    return
+            elif self._is_end(token):
+                self._end()
+                return
+            elif token[0] == "w" and (token[3] or token[1].upper() in _STARTERS):
+                lexer.push(token)  # a statement without terminator (SSMS, SQLite)
+                self._end()
+                return
+            else:
+                self._end()
+                self._skip(lexer)  # ON DUPLICATE KEY UPDATE, RETURNING ...
+                return
+
+    def _tuple(self, lexer: Lexer, line: int) -> Iterator[None]:
+        """One tuple after its ``(``; returns False when the statement cannot go on."""
+        stmt = self._stmt
+        assert stmt is not None
+        values: list[str | None] = []
+        current: list[Token] = []
+        depth, broken, good = 1, False, True
+        while (token := lexer.next()) is not None:
+            kind, text = token[0], token[1]
+            if kind == "bad" or self._is_end(token):
+                broken = True
+                break
+            if text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            if text == "," and depth == 1:
+                value, ok = _value(current, self.mysql)
+                values.append(value)
+                good = good and ok
+                current = []
+                if len(values) > self._max_columns:
+                    self._check_width(len(values))
+            else:
+                current.append(token)
+        else:
+            broken = True
+        if not broken and (current or values):
+            value, ok = _value(current, self.mysql)
+            values.append(value)
+            good = good and ok
+        if stmt.width is None and not broken and values:
+            self._set_width(stmt, len(values))
+        if broken or not good or len(values) != stmt.width:
+            column = min(len(values), stmt.width or len(values)) + 1
+            self._listener.bad(stmt.key, line, column)
+        elif any(v is not None and len(v) * 4 > self._max_field and len(v.encode()) > self._max_field for v in values):
+            self._listener.bad(stmt.key, line, None)
+        elif self._listener.wants(stmt.key):
+            self._listener.row(stmt.key, stmt.names, values, line)
+        else:
+            self._listener.count(stmt.key, 1)
+        yield None
+        return not broken
+
+    def _create(self, lexer: Lexer) -> None:
+        token = lexer.next()
+        while token is not None and token[0] == "w" and (
+            token[1].upper()
+            in ("TEMPORARY", "TEMP", "UNLOGGED", "OR", "REPLACE", "ALTER", "GLOBAL", "LOCAL")
+            or token[1].upper().startswith("DEFINER")
+        ):
+            token = lexer.next()
+        if token is None:
+            return
+        if token[0] == "w" and token[1].upper() in _ROUTINES:
+            self._skip(lexer, routine=self._routine_until_end)
+            return
+        if token[1].upper() != "TABLE":
+            lexer.push(token)
+            self._skip(lexer)
+            return
+        token = lexer.next()
+        if token is not None and token[1].upper() == "IF":
+            lexer.next()  # NOT
+            token = lexer.next()  # EXISTS
+            token = lexer.next()
+        name, token = self._read_name(lexer, token)
+        if token is None or token[1] != "(":
+            if token is not None and not self._is_end(token):
+                self._skip(lexer)
+            return
+        columns: list[str] = []
+        depth, at_start = 1, True
+        while depth and (token := lexer.next()) is not None:
+            kind, text = token[0], token[1]
+            if text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+            elif text == "," and depth == 1:
+                at_start = True
+                continue
+            elif self._is_end(token):
+                break
+            elif at_start and depth == 1 and kind in ("i", "w"):
+                if kind == "i" or text.upper() not in _NOT_COLUMNS:
+                    columns.append(table_name(text))
+                    self._check_width(len(columns))
+            at_start = False
+        self.creates[name.lower()] = dedupe_columns(columns)
+        if token is not None and not self._is_end(token):
+            self._skip(lexer)
+
+    def _copy_head(self, lexer: Lexer) -> None:
+        name, token = self._read_name(lexer)
+        columns: str | None = None
+        if token is not None and token[1] == "(":
+            columns = self._column_list(lexer)
+            token = lexer.next()
+        if token is None or token[1].upper() != "FROM":
+            if token is not None and not self._is_end(token):
+                self._skip(lexer)
+            return
+        token = lexer.next()
+        if token is None or token[1].lower() != "stdin":
+            self._skip(lexer)
+            return
+        self._skip(lexer)
+        lexer.rest_of_line()
+        self._begin(name, columns)
+        self._mode = "copy"
+
+
+# -- values ------------------------------------------------------------------------------
+
+
+def _literal(token: Token, mysql: bool) -> tuple[str | None, bool]:
+    """The value of one token and whether it was a string literal."""
+    kind, text = token[0], token[1]
+    if kind == "s":
+        return unescape_standard(text[1:-1]), True
+    if kind == "e":
+        body = text[text.index("'") + 1 : -1]
+        return (unescape_mysql(body) if mysql else unescape_escape_string(body)), True
+    if kind == "n":
+        return unescape_standard(text[2:-1]), True
+    if kind == "d":
+        return text[text.index("$", 1) + 1 : text.rindex("$", 0, len(text) - 1)], True
+    if kind == "o":
+        start = text.index("'") + 2
+        return text[start:-2], True
+    if kind == "x":
+        return hex_value(text), True
+    if kind == "i":
+        return text[1:-1], True  # a double-quoted string (MySQL outside ANSI mode)
+    if text.upper() == "NULL":
+        return None, False
+    if text[:2] in ("0x", "0X"):
+        return hex_value(text), False
+    return text, False
+
+
+def _split_args(tokens: list[Token]) -> list[list[Token]]:
+    args: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token[1] == "(":
+            depth += 1
+        elif token[1] == ")":
+            depth -= 1
+        if token[1] == "," and depth == 0:
+            args.append([])
+        else:
+            args[-1].append(token)
+    return args
+
+
+def _evaluate(tokens: list[Token], mysql: bool) -> tuple[str | None, bool]:
+    """A value expression as dumps write them: a literal, possibly prefixed (``_utf8mb4``,
+    ``DATE``), cast (``::text``, ``CAST(.. AS ..)``), wrapped (``TO_DATE('..', fmt)``,
+    ``CONVERT(date, '..')``) or built (SQLite ``replace('..','\\n',char(10))``, ``||``)."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        depth += token[1] == "("
+        depth -= token[1] == ")"
+        if depth == 0 and token[0] == "w" and token[1] == "||":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    if len(parts) > 1:
+        pieces = [_evaluate(part, mysql) for part in parts]
+        if all(p[0] is not None for p in pieces):
+            return "".join(p[0] or "" for p in pieces), True
+        return None, False
+    if not tokens:
+        return None, False
+    head = tokens[0]
+    if len(tokens) == 1:
+        return _literal(head, mysql)
+    if head[0] == "w" and tokens[1][1] == "(" and tokens[-1][1] == ")":
+        name = head[1].upper()
+        args = _split_args(tokens[2:-1])
+        if name == "CAST":
+            inner = args[0]
+            for i, token in enumerate(inner):
+                if token[0] == "w" and token[1].upper() == "AS":
+                    return _evaluate(inner[:i], mysql)
+        values = [_evaluate(arg, mysql) for arg in args if arg]
+        if name in ("CHAR", "CHR", "NCHAR") and values:
+            try:
+                return "".join(chr(int(v or "")) for v, _ in values), True
+            except (ValueError, OverflowError):
+                pass
+        if name == "REPLACE" and len(values) == 3 and all(v is not None for v, _ in values):
+            return (values[0][0] or "").replace(values[1][0] or "", values[2][0] or ""), True
+        for value, is_string in values:
+            if is_string:
+                return value, True
+        return (values[0] if values else (None, False))
+    if head[0] == "w" and head[1].upper() == "NULL":
+        return None, False
+    for token in tokens:
+        if token[0] in _STRINGS:
+            return _literal(token, mysql)
+    return "".join(t[1] for t in tokens), False
+
+
+def _value(tokens: list[Token], mysql: bool) -> tuple[str | None, bool]:
+    """(value, ok): an empty value (``(1,,2)``) is not ok."""
+    if not tokens:
+        return None, False
+    if len(tokens) == 1:
+        return _literal(tokens[0], mysql)[0], True
+    return _evaluate(tokens, mysql)[0], True
+

@@ -1,0 +1,394 @@
+"""A streaming clean-up of delimited text in front of the CSV parser.
+
+pyarrow's CSV reader is fast but wants clean UTF-8 with a one-character delimiter: one line of
+binary junk aborts it (its invalid-row handler cannot even decode the line), a stray quote in
+junk swallows the lines after it, and ``||``, ``", "``, runs of spaces or MySQL's backslash
+escapes are beyond it. :class:`CleanText` sits between the file and the parser and, per
+physical line, keeping line numbers (one line in, one line out):
+
+* blanks junk lines (NULs, control characters, bytes the encoding cannot decode) and records
+  their numbers: they are counted as malformed rows;
+* decodes each line on its own, so UTF-8 text with junk lines stays UTF-8, and a line of
+  CP1252 text in a UTF-8 file (files concatenated from two exports) is read, not lost;
+* refuses a physical line over ``max_line_bytes`` as soon as it has read that much;
+* blanks ``#`` comment lines, translates multi-character and whitespace delimiters to
+  :data:`SENTINEL`, and turns backslash escapes into private-use characters that
+  :func:`restore` turns back after parsing (``\\N`` becomes null).
+
+Clean chunks (the common case) are handled whole at C speed; only chunks holding a bad line go
+line by line. Nothing read is logged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import io
+import re
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leaktriage.errors import InputError, InputRejected
+
+from ._dialect import SENTINEL, is_junk_line, space_run
+from ._rows import decode_error
+
+__all__ = ["CleanText", "TextPlan", "line_too_long", "restore"]
+
+_CHUNK = 2**20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_COMMENT = re.compile(r"(?:^|(?<=[\r\n]))(?:#[^\r\n]*|[-=+|_*~ ]*[-=_*~]{3}[-=+|_*~ ]*(?=[\r\n]|$))")
+"""A ``#`` comment or a rule line (``----+----`` under a psql header)."""
+_PAD = re.compile(r"(?:^|(?<=[\r\n])) +| +(?=[\r\n]|$)")
+_ESCAPE = re.compile(r"\\(\r\n|[\s\S])")
+
+# Private-use characters standing for what an escape meant until the parser has split fields.
+_NULL = "\ue000"
+_LF = "\ue001"
+_CR = "\ue002"
+_TAB = "\ue003"
+_NUL = "\ue004"
+_QUOTE = "\ue005"
+_DELIM = "\ue006"
+_LITERAL_SENTINEL = "\ue007"
+_MARKS = re.escape(_NULL + _LF + _CR + _TAB + _NUL + _QUOTE + _DELIM + _LITERAL_SENTINEL)
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """How :class:`CleanText` treats a stream."""
+
+    codec: str
+    fallback: str | None = None
+    """Codec for a line the primary one cannot decode when it looks like text (else junk)."""
+    junk: bool = True
+    """Blank lines with NULs or control characters too (not only undecodable ones)."""
+    delimiter: str = ","
+    spaces: int = 0
+    quote: str | None = '"'
+    escape: bool = False
+    comments: bool = False
+    """Blank ``#`` comment lines and rule lines (:func:`~._dialect.is_decoration`)."""
+    split_once: bool = False
+    """Only the first delimiter of a line splits (``email:pass:word``)."""
+    strict: bool = False
+    """A forced encoding: a line it cannot decode is an error, not junk."""
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.spaces) or len(self.delimiter) != 1 or self.split_once
+
+    @property
+    def separator(self) -> str:
+        return SENTINEL if self.translated else self.delimiter
+
+
+def line_too_long(path: str, limit: int, line: int | None) -> InputRejected:
+    return InputRejected(
+        f"a line is longer than {limit} bytes (max_line_bytes)", path=path, line=line
+    )
+
+
+def _lines_in(data: bytes) -> int:
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+class CleanText(io.RawIOBase):
+    """UTF-8 bytes of ``raw`` cleaned line by line as described in the module docstring."""
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        plan: TextPlan,
+        *,
+        path: str,
+        max_line_bytes: int,
+        keep: int,
+        fail: bool = False,
+    ) -> None:
+        super().__init__()
+        self._raw = raw
+        self._plan = plan
+        self._path = path
+        self._max = max_line_bytes
+        self._keep = keep
+        self._fail = fail
+        info = codecs.lookup(plan.codec)
+        self._codec = "utf-8" if info.name == "utf-8-sig" else info.name
+        self._bom = info.name == "utf-8-sig"
+        self._ascii_safe = not info.name.startswith(("utf-16", "utf-32"))
+        self._decoder = None if self._ascii_safe else info.incrementaldecoder(errors="replace")
+        self._pending: bytes | str = b"" if self._ascii_safe else ""
+        self._out = b""
+        self._pos = 0
+        self._eof = False
+        self._line = 0
+        self._first = 1
+        self.junk_count = 0
+        self.junk_lines: list[int] = []
+        self.fallback_lines = 0
+        self.nonascii = False
+        self.absorbed: list[int] = []
+        """Output lines into which an escaped line break joined the next input line."""
+        self._escapes = self._escape_table() if plan.escape else {}
+        self._run = space_run(plan.spaces) if plan.spaces else None
+        delim = re.escape(plan.delimiter)
+        self._once = re.compile(r"(?:^|(?<=[\r\n]))([^\r\n" + delim + "]*)" + delim)
+
+    # -- io.RawIOBase -----------------------------------------------------------------------
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        want = len(buffer)
+        while len(self._out) - self._pos < want and not self._eof:
+            self._fill()
+        data = self._out[self._pos : self._pos + want]
+        n = len(data)
+        buffer[:n] = data
+        self._pos += n
+        if self._pos >= len(self._out):
+            self._out, self._pos = b"", 0
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+    def input_line(self, output_line: int) -> int:
+        """The input line of an output line (they differ after escaped line breaks)."""
+        return output_line + bisect.bisect_left(self.absorbed, output_line)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _fill(self) -> None:
+        chunk = self._raw.read(_CHUNK)
+        if not chunk:
+            self._eof = True
+        if self._ascii_safe:
+            text = self._bytes_part(chunk)
+        else:
+            text = self._text_part(chunk)
+        if text:
+            self._out = self._out[self._pos :] + self._transform(text).encode("utf-8")
+            self._pos = 0
+
+    def _split(self, data: bytes | str) -> int:
+        """Where the complete lines of ``data`` end (a final CR may precede an LF to come)."""
+        region = data[:-1] if not self._eof and data[-1:] in (b"\r", "\r") else data
+        if self._eof:
+            return len(data)
+        if isinstance(region, bytes):
+            return max(region.rfind(b"\n"), region.rfind(b"\r")) + 1
+        return max(region.rfind("\n"), region.rfind("\r")) + 1
+
+    def _check_pending(self, pending: bytes | str, body_lines: int, scale: int) -> None:
+        tail = pending.rstrip(b"\r" if isinstance(pending, bytes) else "\r")  # type: ignore[arg-type]
+        if len(tail) * scale > self._max:
+            raise line_too_long(self._path, self._max, self._line + body_lines + 1)
+
+    def _bytes_part(self, chunk: bytes) -> str:
+        data = self._pending + chunk  # type: ignore[operator]
+        if self._bom and self._line == 0 and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+            self._bom = False
+        cut = self._split(data)
+        body, self._pending = data[:cut], data[cut:]
+        lines = _lines_in(body) + (1 if self._eof and body and body[-1:] not in b"\r\n" else 0)
+        self._check_pending(self._pending, lines, 1)
+        if not body:
+            return ""
+        self._first = self._line + 1
+        text = self._decode_whole(body)
+        if text is None:
+            text = self._by_line(body)
+        elif len(body) > self._max:
+            for i, line in enumerate(body.splitlines(), start=1):
+                if len(line) > self._max:
+                    raise line_too_long(self._path, self._max, self._line + i)
+        self._line += lines
+        return text
+
+    def _decode_whole(self, body: bytes) -> str | None:
+        try:
+            text = body.decode(self._codec)
+        except UnicodeDecodeError:
+            return None
+        if self._plan.junk and _CONTROL.search(text):
+            return None
+        if not self.nonascii and not body.isascii():
+            self.nonascii = True
+        return text
+
+    def _by_line(self, body: bytes) -> str:
+        out: list[str] = []
+        for i, raw in enumerate(body.splitlines(keepends=True), start=1):
+            content = raw.rstrip(b"\r\n")
+            ending = raw[len(content) :].decode("ascii")
+            number = self._line + i
+            if len(content) > self._max:
+                raise line_too_long(self._path, self._max, number)
+            text = self._decode_line(content, number)
+            if text is None:
+                self._junk(number)
+                out.append(ending)
+            else:
+                out.append(text + ending)
+        return "".join(out)
+
+    def _decode_line(self, content: bytes, number: int) -> str | None:
+        try:
+            text = content.decode(self._codec)
+        except UnicodeDecodeError:
+            if self._plan.strict:
+                raise decode_error(self._path, self._codec, number) from None
+            if self._plan.fallback is None or not self.textual(content):
+                return None
+            self.fallback_lines += 1
+            try:
+                return content.decode(self._plan.fallback)
+            except UnicodeDecodeError:
+                return content.decode("latin-1")
+        if self._plan.junk and is_junk_line(text):
+            return None
+        if not self.nonascii and not content.isascii():
+            self.nonascii = True
+        return text
+
+    @staticmethod
+    def textual(content: bytes) -> bool:
+        """Text in a single-byte encoding: no control bytes, mostly ASCII."""
+        if _CONTROL_BYTES.search(content):
+            return False
+        high = sum(1 for b in content if b >= 0x80)
+        return high <= 0.3 * len(content)
+
+    def _text_part(self, chunk: bytes) -> str:
+        assert self._decoder is not None
+        decoded = self._decoder.decode(chunk, final=self._eof)
+        data = self._pending + decoded  # type: ignore[operator]
+        cut = self._split(data)
+        body, self._pending = data[:cut], data[cut:]
+        lines = len(_LINE.findall(body)) - 1 if body else 0
+        if self._eof and body and body[-1] not in "\r\n":
+            lines += 1
+        self._check_pending(self._pending, lines, 2)
+        self._first = self._line + 1
+        out: list[str] = []
+        for i, match in enumerate(_LINE.finditer(body), start=1):
+            raw = match.group()
+            if not raw:
+                continue
+            content = raw.rstrip("\r\n")
+            if 2 * len(content) > self._max:
+                raise line_too_long(self._path, self._max, self._line + i)
+            if is_junk_line(content) if self._plan.junk else "\ufffd" in content:
+                self._junk(self._line + i)
+                out.append(raw[len(content) :])
+            else:
+                out.append(raw)
+        self._line += lines
+        return "".join(out)
+
+    def _junk(self, line: int) -> None:
+        if self._fail:
+            raise InputError("binary or undecodable data", path=self._path, line=line)
+        self.junk_count += 1
+        if len(self.junk_lines) < self._keep:
+            self.junk_lines.append(line)
+
+    # -- transforms -------------------------------------------------------------------------
+
+    def _escape_table(self) -> dict[str, str]:
+        plan = self._plan
+        table = {
+            "N": _NULL,
+            "0": _NUL,
+            "t": _TAB,
+            "n": _LF,
+            "r": _CR,
+            "\n": _LF,
+            "\r": _CR,
+            "\r\n": _LF,
+            "Z": "\x1a",
+            "b": "\b",
+            "\t": _TAB,
+        }
+        if plan.quote:
+            table[plan.quote] = _QUOTE
+        if not plan.translated:
+            table[plan.delimiter] = _DELIM
+        return table
+
+    def _unescape(self, text: str, first_line: int) -> str:
+        table = self._escapes
+        counted = [0, 0]  # position scanned, line breaks before it
+
+        def replace(match: re.Match[str]) -> str:
+            char = match.group(1)
+            if char in ("\n", "\r", "\r\n"):
+                start = match.start()
+                counted[1] += _count_breaks(text, counted[0], start)
+                counted[0] = start
+                line = first_line + counted[1]
+                self.absorbed.append(line - len(self.absorbed))
+            return table.get(char, char)
+
+        return _ESCAPE.sub(replace, text)
+
+    def _transform(self, text: str) -> str:
+        plan = self._plan
+        first_line = self._first
+        if plan.comments:
+            text = _COMMENT.sub("", text)
+        if plan.translated and SENTINEL in text:
+            text = text.replace(SENTINEL, _LITERAL_SENTINEL)
+        if plan.escape and "\\" in text:
+            text = self._unescape(text, first_line)
+        if self._run is not None:
+            text = self._run.sub(SENTINEL, _PAD.sub("", text))
+        elif plan.split_once:
+            text = self._once.sub("\\g<1>" + SENTINEL, text)
+        elif plan.translated:
+            text = text.replace(plan.delimiter, SENTINEL)
+        return text
+
+
+def _count_breaks(text: str, start: int, end: int) -> int:
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
+
+
+def restore(array: pa.Array, plan: TextPlan | None, trim: bool) -> pa.Array:
+    """A parsed column with what :class:`CleanText` stood in for put back, trimmed if asked."""
+    if plan is not None and (plan.escape or plan.translated):
+        if pc.any(pc.match_substring_regex(array, f"[{_MARKS}{SENTINEL}]")).as_py():
+            if plan.escape:
+                array = pc.if_else(pc.equal(array, _NULL), pa.scalar(None, pa.string()), array)
+            token = " " if plan.spaces else plan.delimiter
+            pairs = [
+                (SENTINEL, token),
+                (_NULL, "N"),
+                (_LF, "\n"),
+                (_CR, "\r"),
+                (_TAB, "\t"),
+                (_NUL, "\x00"),
+                (_QUOTE, plan.quote or '"'),
+                (_DELIM, plan.delimiter),
+                (_LITERAL_SENTINEL, SENTINEL),
+            ]
+            for mark, value in pairs:
+                array = pc.replace_substring(array, mark, value)
+    if trim:
+        array = pc.utf8_trim_whitespace(array)
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    return array
