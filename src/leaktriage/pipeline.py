@@ -229,7 +229,7 @@ def choose_table(reader: LeakReader, overrides: Mapping[str, str] | None, region
     for table in reader.tables:
         reader.select_table(table.name)
         guesses = classify_columns(
-            reader.sample(TABLE_PROBE_ROWS), overrides=overrides, region=region
+            reader.sample(TABLE_PROBE_ROWS), overrides=overrides, region=region, table=table.name
         )
         personal = sorted({g.type for g in guesses if g.type in PERSONAL_TYPES})
         found.append((table.name, table.rows, personal))
@@ -272,7 +272,9 @@ def prepare_input(
         if options is None or options.table is None:
             choose_table(reader, overrides, region)
         sample = reader.sample()
-        guesses = classify_columns(sample, overrides=overrides, region=region)
+        guesses = classify_columns(
+            sample, overrides=overrides, region=region, table=reader.table or path.stem
+        )
         if on_classified:
             on_classified(guesses)
         prepared, inner, outer = _plan(

@@ -133,9 +133,8 @@ def test_7z_limit_enforced_while_streaming_when_declared_sizes_lie(
         open_input(path)
 
 
-def big_people(rows: int = 90_000) -> bytes:
-    """~6 MiB of synthetic people with the planted value in every 1000th row (over the
-    in-memory spool limit, so the member is spooled to disk)."""
+def big_people(rows: int = 6000) -> bytes:
+    """Synthetic people with the planted value in every 1000th row (~400 kB)."""
     text = people_csv(rows)
     lines = text.splitlines()
     for i in range(1, len(lines), 1000):
@@ -161,6 +160,11 @@ def _plaintext_under(root: Path, needles: list[bytes]) -> list[Path]:
 def test_spooled_members_sealed_under_work_dir_and_removed_on_close(
     make: Maker, tmp_path: Path, kind: str, monkeypatch
 ) -> None:  # noqa: ANN001
+    from leaktriage.ingest import _spool
+
+    # Small limits stand for the real ones (4 MiB in memory, 1 MiB chunks) at a tenth the data.
+    monkeypatch.setattr(_spool, "MEMORY_MEMBER_BYTES", 2**16)
+    monkeypatch.setattr(_spool, "CHUNK_BYTES", 2**15)
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(system_tmp))
@@ -172,7 +176,7 @@ def test_spooled_members_sealed_under_work_dir_and_removed_on_close(
     else:
         content = compress(kind, data, member="people.csv")
     path = make(f"people.{kind}", content)
-    needles = [PLANTED.encode(), b"p89999@example.test"]
+    needles = [PLANTED.encode(), b"p5999@example.test", b"51900005999"]
     with open_input(path, IngestOptions(work_dir=str(work))) as reader:
         dirs = _spool_dirs(work)
         assert [d.name.split("-")[1] for d in dirs] == [str(os.getpid())]
@@ -180,7 +184,7 @@ def test_spooled_members_sealed_under_work_dir_and_removed_on_close(
         sealed = list(dirs[0].iterdir())
         assert sealed and all(os.stat(f).st_mode & 0o777 == 0o600 for f in sealed)
         table = reader.batches().read_all()
-        assert table.num_rows == 90_000
+        assert table.num_rows == 6000
         assert table.column("full_name")[1000].as_py() == f"{PLANTED} 1000"
         assert _plaintext_under(work, needles) == []
         assert _plaintext_under(system_tmp, needles) == []
@@ -201,13 +205,25 @@ def test_small_members_stay_in_memory(make: Maker, tmp_path: Path, monkeypatch) 
         assert list(system_tmp.iterdir()) == []
 
 
-def test_spool_removed_when_open_fails(make: Maker, tmp_path: Path) -> None:
+def test_spool_removed_when_open_fails(make: Maker, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from leaktriage.ingest import _spool
+
+    monkeypatch.setattr(_spool, "MEMORY_MEMBER_BYTES", 2**16)
+    made: list[Path] = []
+    original = _spool.Spool.new_file
+
+    def spy(self: _spool.Spool) -> tuple[Path, int]:
+        made.append(original(self)[0])
+        return made[-1], len(made)
+
+    monkeypatch.setattr(_spool.Spool, "new_file", spy)
     work = tmp_path / "work"
-    members = {"a.csv": big_people(), "x.bin": os.urandom(4096)}
-    path = make("junk.tar", archive("tar", members))
-    with pytest.raises(InputRejected):
-        # Refused after the big member was spooled: the limit trips on the second.
+    members = {"a.csv": big_people(), "b.csv": big_people()}
+    path = make("two.tar", archive("tar", members))
+    with pytest.raises(InputRejected, match="max_members"):
+        # Refused at the second member, after the first was spooled to disk.
         open_input(path, IngestOptions(work_dir=str(work), max_members=1))
+    assert made and made[0].parent.parent == work
     assert _spool_dirs(work) == []
 
 
@@ -234,7 +250,6 @@ def test_parquet_inside_tar_read_from_the_sealed_spool(
 
     monkeypatch.setattr(_spool, "MEMORY_MEMBER_BYTES", 0)  # force the sealed file
     monkeypatch.setattr(_spool, "CHUNK_BYTES", 4096)  # many chunks: seeks across them
-    monkeypatch.setattr(_spool, "_SEALED", 4096 + 16)
     rows = 20_000
     table = pa.table({"msisdn": [f"519{i:08d}" for i in range(rows)], "n": list(range(rows))})
     sink = io.BytesIO()

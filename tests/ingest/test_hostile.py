@@ -57,7 +57,8 @@ def test_binary_junk_is_not_a_recognised_format(make: Maker, content: bytes) -> 
     ],
 )
 def test_empty_input_rejected(make: Maker, content: bytes) -> None:
-    with pytest.raises(InputRejected, match="empty input"):
+    # A dump with tables but no rows says so ("no data rows in any table").
+    with pytest.raises(InputRejected, match="empty input|no data rows"):
         open_input(make("empty.csv", content))
 
 

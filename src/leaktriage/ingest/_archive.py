@@ -336,7 +336,7 @@ def _zip_entries(fp: BinaryIO) -> int | None:
         return None
     try:
         record = end_record(fp)
-    except (OSError, *CORRUPT_DATA):
+    except CORRUPT_DATA:
         return None
     return None if record is None else int(record[4])
 
@@ -350,7 +350,7 @@ def _open_zip(src: _Source, work: Workdir, display: str) -> zipfile.ZipFile:
         work.budget.add_members(declared, display)
     try:
         archive = zipfile.ZipFile(fp)
-    except (zipfile.BadZipFile, NotImplementedError, *CORRUPT_DATA):
+    except _ZIP_ERRORS:
         raise InputError("damaged zip archive", path=display) from None
     # Members are streamed straight from the archive on every pass, so it stays open until
     # the reader is closed.

@@ -99,13 +99,15 @@ class CsvReader(TextFormatReader):
                 "(max_columns)",
                 path=self._path,
             )
+        # Text in an ASCII-compatible encoding always goes through CleanText (its clean path
+        # runs at C speed): an undecodable line after the sniffed head must never reach
+        # pyarrow, whose invalid-row handler cannot even be called with it.
         needs_cleaning = (
-            head_junk
-            or self._fallback is not None
+            not self._codec.startswith(("utf-16", "utf-32"))
+            or head_junk
             or not dialect.simple_delimiter
             or dialect.escape is not None
             or dialect.comments
-            or options.max_line_bytes < 2 * _FIRST_BLOCK  # exact line checks for small limits
         )
         self._plan = self._make_plan(junk=True) if needs_cleaning else None
         self._cap = max(options.max_line_bytes + 2, _FIRST_BLOCK)
@@ -171,7 +173,7 @@ class CsvReader(TextFormatReader):
     def _make_plan(self, junk: bool, sniffing: bool = False) -> TextPlan:
         """How to clean the stream; ``sniffing``: only decode and blank junk (for the head)."""
         d = self._dialect if not sniffing else None
-        fallback = self._fallback or ("latin-1" if self._codec in _SINGLE_BYTE else None)
+        fallback = self._fallback or ("latin-1" if self._codec in _SINGLE_BYTE else "cp1252")
         return TextPlan(
             codec=self._codec,
             fallback=None if self._forced_encoding else fallback,
@@ -339,8 +341,10 @@ class CsvReader(TextFormatReader):
                     raise decode_error(self._path, self._codec) from None
                 raise InputError("cannot parse as delimited text", path=self._path) from None
         cleaner = cleaners[0] if cleaners else None
-        if cleaner is not None and cleaner.fallback_lines and not cleaner.nonascii:
-            self.encoding = self._fallback or self.encoding  # every text line was CP1252
+        plan = self._plan
+        if cleaner and plan and plan.fallback and cleaner.fallback_lines and not cleaner.nonascii:
+            if self._codec in ("utf-8", "utf-8-sig"):
+                self.encoding = plan.fallback  # ASCII and CP1252 lines: a CP1252 file
         junk = cleaner.junk_count if cleaner else 0
         bad = invalid.count + oversized
         tally.malformed += len(preamble) + junk + bad

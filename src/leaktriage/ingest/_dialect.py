@@ -306,8 +306,10 @@ def _choose(lines: list[str]) -> _Candidate:
                 continue
         elif whole >= 0.9 and cand.delimiter in (":", "::", ".", "-", "/"):
             continue  # a list of times, phone numbers or URLs: one column
-        if cand.spaces and best_score and score < 1.1 * best_score:
-            continue  # words split apart fit any layout a little: demand a clear win
+        if cand.spaces and best_score and (score < 1.1 * best_score or best.spaces):
+            # Words split apart fit any layout a little: demand a clear win, and single
+            # spaces never win over runs of spaces that split consistently.
+            continue
         if score > best_score + 1e-9:
             best, best_score = cand, score
     return best

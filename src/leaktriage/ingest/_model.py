@@ -36,11 +36,18 @@ class IngestOptions:
     largest table)."""
 
     work_dir: str | None = None
-    """Directory under which extracted archive members are spooled (the workspace's encrypted
-    temp area, ``<workspace>/tmp``); ``None`` uses the system temp directory."""
+    """Directory under which extracted archive members that do not fit in memory are spooled,
+    sealed with AES-GCM under a key held only in memory (see :mod:`._spool`), in
+    ``ingest-<pid>-<random>`` (0700; leftovers of killed runs are removed at the next ingest
+    and workspace open). The CLI and the service pass the workspace's temp area,
+    ``<workspace>/tmp``; ``None`` uses the system temp directory (still sealed)."""
 
     max_members: int = 10_000
-    """Archives: more data members than this (over all nested layers) rejects the input."""
+    """Archives: more entries than this, counted over every nested archive, reject the input,
+    a zip's from its end-of-central-directory record before anything else is read. Real dumps
+    come as one file per table or per day (hundreds at most); 10,000 leaves room for a
+    year of hourly exports while a zip of 100,000 tiny members (minutes of per-member work) is
+    refused at once."""
 
     max_columns: int = 1024
     """More columns than this in a table rejects the input (SQL Server's limit for a table;
@@ -52,15 +59,23 @@ class IngestOptions:
     ``mysqldump`` line with default settings is longer."""
 
     max_input_bytes: int = 100 * 2**30
-    """Absolute limit on the decompressed bytes read; over it the input is rejected."""
+    """Absolute limit on the decompressed bytes, summed over every archive layer and member
+    (each counted once however often it is read); over it the input is rejected. 100 GiB is
+    ten times the largest leak we plan for (SK Telecom's 9.7 GB HSS dump) and what a
+    workstation's disk and a day's triage can take."""
 
     max_ratio: float = 200.0
-    """Limit on decompressed bytes over the input file's size, summed over every layer and
-    member of nested archives, checked while streaming once 1 MiB is out."""
+    """Limit on the decompressed bytes of every layer and member together over the input
+    file's size on disk, checked while streaming once 1 MiB is out (and, for zip and 7z, from
+    the declared sizes first). Text and dumps compress 5-20x with gzip and up to ~100x with xz
+    when very repetitive; bombs expand 1,000x and more (nested ones 10,000x, each layer under
+    any per-layer limit), so 200 refuses them long before memory or disk is at risk."""
 
     max_field_bytes: int = 32 * 2**20
     """A field longer than this (UTF-8 bytes) makes its row malformed (JSON: the string is cut
-    to this length and counted in ``truncated_fields``)."""
+    to this length and counted in ``truncated_fields``). 32 MiB is a thousand times
+    Excel's cell limit and leaves room for images or documents that dumps carry inline (hex,
+    base64), while one row stays well inside a record batch's memory."""
 
     max_json_depth: int = 64
     """JSON nested deeper than this (arrays and objects, the top level counting as 1) rejects

@@ -67,7 +67,6 @@ MEMORY_MEMBER_BYTES = 4 * 2**20
 MEMORY_TOTAL_BYTES = 64 * 2**20
 
 _TAG = 16
-_SEALED = CHUNK_BYTES + _TAG
 _AAD = b"leaktriage-spool-v1"
 _PREFIX_SYSTEM = "leaktriage-"
 #: Spool directories: ``ingest-<pid>-<hex>``, or with the system-temp prefix.
@@ -188,7 +187,8 @@ class SealedReader(io.RawIOBase):
     def _load(self, index: int) -> bytes:
         if index != self._index:
             sealed = self._sealed
-            blob = os.pread(self._fd, _SEALED, index * _SEALED)
+            sealed_size = CHUNK_BYTES + _TAG
+            blob = os.pread(self._fd, sealed_size, index * sealed_size)
             nonce, aad = _nonce_aad(sealed.number, index, index == sealed.chunks - 1)
             try:
                 self._chunk = sealed.aead.decrypt(nonce, blob, aad)

@@ -69,7 +69,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
         "postgresql",
         re.compile(
             r"PostgreSQL database dump|pg_dump|standard_conforming_strings|search_path|"
-            r"^COPY\s.*\sFROM\s+stdin",
+            r"^COPY\s[^\n]*\sFROM\s+stdin",
             re.IGNORECASE | re.MULTILINE,
         ),
     ),
@@ -103,6 +103,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 def detect_dialect(head: str) -> str:
     """``postgresql``, ``mysql``, ``mssql``, ``oracle``, ``sqlite``; ``mysql`` without marks
     (its backslash escapes are the safe reading of a bare ``INSERT`` dump)."""
+    head = head[: 256 * 1024]  # the head may be megabytes of one line
     for dialect, pattern in _MARKERS:
         if pattern.search(head):
             return dialect

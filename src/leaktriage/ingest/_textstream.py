@@ -38,11 +38,12 @@ from ._rows import decode_error
 
 __all__ = ["CleanText", "TextPlan", "line_too_long", "restore"]
 
-_CHUNK = 2**20
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CHUNK = 4 * 2**20
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_COMMENT = re.compile(r"(?:^|(?<=[\r\n]))(?:#[^\r\n]*|[-=+|_*~ ]*[-=_*~]{3}[-=+|_*~ ]*(?=[\r\n]|$))")
+_COMMENT = re.compile(
+    r"(?:^|(?<=[\r\n]))(?:#[^\r\n]*|[-=+|_*~ ]*[-=_*~]{3}[-=+|_*~ ]*(?=[\r\n]|$))"
+)
 """A ``#`` comment or a rule line (``----+----`` under a psql header)."""
 _PAD = re.compile(r"(?:^|(?<=[\r\n])) +| +(?=[\r\n]|$)")
 _ESCAPE = re.compile(r"\\(\r\n|[\s\S])")
@@ -137,6 +138,9 @@ class CleanText(io.RawIOBase):
         """Output lines into which an escaped line break joined the next input line."""
         self._escapes = self._escape_table() if plan.escape else {}
         self._run = space_run(plan.spaces) if plan.spaces else None
+        self._identity = self._codec == "utf-8" and not (
+            plan.comments or plan.translated or plan.escape
+        )
         delim = re.escape(plan.delimiter)
         self._once = re.compile(r"(?:^|(?<=[\r\n]))([^\r\n" + delim + "]*)" + delim)
 
@@ -147,15 +151,19 @@ class CleanText(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         want = len(buffer)
-        while len(self._out) - self._pos < want and not self._eof:
-            self._fill()
-        data = self._out[self._pos : self._pos + want]
-        n = len(data)
-        buffer[:n] = data
-        self._pos += n
-        if self._pos >= len(self._out):
-            self._out, self._pos = b"", 0
-        return n
+        filled = 0
+        while filled < want:
+            available = len(self._out) - self._pos
+            if available <= 0:
+                if self._eof:
+                    break
+                self._out, self._pos = self._fill(), 0
+                continue
+            take = min(want - filled, available)
+            buffer[filled : filled + take] = memoryview(self._out)[self._pos : self._pos + take]
+            self._pos += take
+            filled += take
+        return filled
 
     def close(self) -> None:
         try:
@@ -169,17 +177,18 @@ class CleanText(io.RawIOBase):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _fill(self) -> None:
+    def _fill(self) -> bytes:
+        """The next cleaned UTF-8 bytes (possibly none before the end)."""
         chunk = self._raw.read(_CHUNK)
         if not chunk:
             self._eof = True
         if self._ascii_safe:
-            text = self._bytes_part(chunk)
+            body, text = self._bytes_part(chunk)
+            if text is None:
+                return body  # clean UTF-8 that needs no transform: passed on as it is
         else:
             text = self._text_part(chunk)
-        if text:
-            self._out = self._out[self._pos :] + self._transform(text).encode("utf-8")
-            self._pos = 0
+        return self._transform(text).encode("utf-8") if text else b""
 
     def _split(self, data: bytes | str) -> int:
         """Where the complete lines of ``data`` end (a final CR may precede an LF to come)."""
@@ -195,7 +204,8 @@ class CleanText(io.RawIOBase):
         if len(tail) * scale > self._max:
             raise line_too_long(self._path, self._max, self._line + body_lines + 1)
 
-    def _bytes_part(self, chunk: bytes) -> str:
+    def _bytes_part(self, chunk: bytes) -> tuple[bytes, str | None]:
+        """Complete lines of the stream so far: as they are (``None`` text) or decoded."""
         data = self._pending + chunk  # type: ignore[operator]
         if self._bom and self._line == 0 and data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
@@ -205,28 +215,27 @@ class CleanText(io.RawIOBase):
         lines = _lines_in(body) + (1 if self._eof and body and body[-1:] not in b"\r\n" else 0)
         self._check_pending(self._pending, lines, 1)
         if not body:
-            return ""
+            return b"", ""
         self._first = self._line + 1
-        text = self._decode_whole(body)
-        if text is None:
-            text = self._by_line(body)
-        elif len(body) > self._max:
+        if len(body) > self._max:
             for i, line in enumerate(body.splitlines(), start=1):
                 if len(line) > self._max:
                     raise line_too_long(self._path, self._max, self._line + i)
+        # The clean case at C speed: it decodes and holds no NUL (binary junk that happens to
+        # be valid UTF-8 and NUL-free is vanishingly rare; pyarrow reads it as a value).
+        if b"\x00" not in body:
+            try:
+                text = body.decode(self._codec)
+            except UnicodeDecodeError:
+                pass
+            else:
+                if not self.nonascii and not body.isascii():
+                    self.nonascii = True
+                self._line += lines
+                return (body, None) if self._identity else (body, text)
+        text = self._by_line(body)
         self._line += lines
-        return text
-
-    def _decode_whole(self, body: bytes) -> str | None:
-        try:
-            text = body.decode(self._codec)
-        except UnicodeDecodeError:
-            return None
-        if self._plan.junk and _CONTROL.search(text):
-            return None
-        if not self.nonascii and not body.isascii():
-            self.nonascii = True
-        return text
+        return body, text
 
     def _by_line(self, body: bytes) -> str:
         out: list[str] = []

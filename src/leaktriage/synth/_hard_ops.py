@@ -24,7 +24,15 @@ from leaktriage.synth import _fmt, _writers
 from leaktriage.synth import _names as T
 from leaktriage.synth._population import AS_OF, mobile_numbers
 from leaktriage.synth._records import Records, fabricate, from_customers, from_persons, render
-from leaktriage.synth._scenarios import FIELD_TYPES, Spec, World, _entry, _sample, _write_truth
+from leaktriage.synth._scenarios import (
+    CORPUS_DAY,
+    FIELD_TYPES,
+    Spec,
+    World,
+    _entry,
+    _sample,
+    _write_truth,
+)
 
 __all__ = ["OTHER_PLANS", "SECOND_CORPUS", "write_hard_ops"]
 
@@ -47,20 +55,22 @@ def write_hard_ops(w: World, forum: Records) -> tuple[list[dict[str, Any]], list
     return [shop_entry], scenarios
 
 
-def _people(w: World, customers: int, others: int) -> Records:
-    """Records of ``customers`` of ours and ``others`` non-customers (with their other phone)."""
-    everyone = np.arange(w.cust.size)
+def _people(w: World, ours_from: np.ndarray, customers: int, others: int) -> Records:
+    """Records of ``customers`` of ours (drawn from ``ours_from``) and ``others`` non-customers
+    (with their other operator's phone), shuffled; fewer when the world has fewer."""
     outsiders = np.flatnonzero(w.pop.other_phone > 0)
-    ours = from_customers(w.pop, w.cust, _sample(w, everyone, customers))
+    ours = from_customers(w.pop, w.cust, _sample(w, ours_from, customers))
     theirs = from_persons(w.pop, _sample(w, outsiders, others))
     merged = Records.concat([ours, theirs])
     return merged.take(w.rng.permutation(len(merged)))
 
 
 def _write_shop_corpus(w: World) -> tuple[dict[str, Any], Records]:
-    """``corpora/shop_2024.csv``: an online shop's breach, 60% of its people our customers."""
+    """``corpora/shop_2024.csv``: an online shop's breach, 60% of its people our customers
+    (ones who were already customers when the first corpus was taken, and still were)."""
     k = max(300, round(0.04 * w.cust.size))
-    rec = _people(w, round(0.6 * k), k - round(0.6 * k))
+    both = w.cust.active_at(_fmt.days(CORPUS_DAY)) & w.cust.active_at(_fmt.days(SECOND_CORPUS_DAY))
+    rec = _people(w, np.flatnonzero(both), round(0.6 * k), k - round(0.6 * k))
     spec: Spec = [
         ("user_email", "email", ""),
         ("full_name", "full_name", "plain"),
@@ -90,7 +100,8 @@ def _other_operator(w: World) -> dict[str, Any]:
     n = w.sample_size
     total = int(np.clip(round(1.5 * n), 300, 20_000))
     shared = round(SHARED_SHARE * total)
-    rec = _people(w, shared, total - shared)
+    rec = _people(w, np.arange(w.cust.size), shared, total - shared)
+    total, shared = len(rec), int((rec.cust >= 0).sum())
     # Every row is their customer: their line (valid Peruvian mobile, never in our base, never
     # an outsider's known line), their customer code, their plan.
     ours = rec.cust >= 0
@@ -133,7 +144,7 @@ def _combolist(w: World, forum: Records, shop: Records) -> dict[str, Any]:
     parts = [
         forum.take(_sample(w, np.arange(len(forum)), k_forum)),
         shop.take(_sample(w, np.arange(len(shop)), k_shop)),
-        fabricate(w.rng, w.pop, w.cust, n - k_forum - k_shop, reuse_share=0.0),
+        _invented(w, n - k_forum - k_shop),
     ]
     merged = Records.concat(parts)
     rec = merged.take(w.rng.permutation(len(merged)))
@@ -151,9 +162,15 @@ def _combolist(w: World, forum: Records, shop: Records) -> dict[str, Any]:
     )  # fmt: skip
     return _entry(
         "combolist_two_corpora", "combolist_two_corpora.txt", "csv", "recycled", rec, spec,
-        source="crm", recycled_from="forum_2023", headerless=True,
+        source="crm", snapshot=CORPUS_DAY, recycled_from="forum_2023", headerless=True,
         recycled_corpora=["forum_2023", SECOND_CORPUS],
         delimiter=":", header=False, encoding="utf-8",
         recycled_rows={"forum_2023": int(k_forum), SECOND_CORPUS: int(k_shop)},
         notes="A combolist: rows of two known corpora and invented people, no header.",
     )  # fmt: skip
+
+
+def _invented(w: World, n: int) -> Records:
+    """``n`` invented people none of whose identifiers happens to be a real person's."""
+    rec = fabricate(w.rng, w.pop, w.cust, 2 * n + 20, reuse_share=0.0)
+    return rec.take(np.flatnonzero(rec.person < 0)[:n])

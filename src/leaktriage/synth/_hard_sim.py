@@ -90,8 +90,13 @@ def write_hard_sim(w: World) -> list[dict[str, Any]]:
 def _decommissioned(w: World, n: int) -> dict[str, Any]:
     """The legacy billing archive with the closure of every account it held."""
     legacy_day, as_of = _fmt.days(LEGACY_AS_OF), _fmt.days(AS_OF)
-    # customers of the legacy era who never left the operator: no churn dates them
-    stayed = np.flatnonzero(w.cust.active_at(legacy_day) & w.cust.active_at(as_of))
+    # customers of the legacy era who never left the operator (no churn dates them), opened
+    # before the migration began: a system being shut down takes no new customers
+    stayed = np.flatnonzero(
+        w.cust.active_at(legacy_day)
+        & w.cust.active_at(as_of)
+        & (w.cust.activation < legacy_day - MIGRATION_DAYS)
+    )
     rec = from_customers(w.pop, w.cust, _sample(w, stayed, n))
     spec: Spec = [
         ("CLIENTE", "full_name", "reversed"),
@@ -105,7 +110,6 @@ def _decommissioned(w: World, n: int) -> dict[str, Any]:
     opened = w.cust.activation[rec.cust]
     first = np.maximum(opened + 1, legacy_day - MIGRATION_DAYS)
     closed = first + (w.rng.random(len(rec)) * (legacy_day + 1 - first)).astype(np.int32)
-    closed = np.minimum(closed, legacy_day)
     table = table.append_column("FECHA_BAJA", _fmt.date_str(closed, "compact"))
     truth["FECHA_BAJA"] = np.ones(len(rec), dtype=bool)
     _write_truth(w, "decommissioned_copy", rec, truth)
