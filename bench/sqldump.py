@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,26 +139,31 @@ def write_csv(path: Path | str, rows: int) -> None:
 
 
 def child(kind: str, path: str) -> dict[str, Any]:
+    """One measurement in this (fresh) process: wall and CPU seconds (all threads), peak RSS."""
     if kind == "duckdb":
         import duckdb
 
-        def run() -> dict[str, Any]:
+        def read() -> int:
             con = duckdb.connect()
             con.execute("SET enable_progress_bar = false")
             con.execute("create table t as select * from read_csv(?, all_varchar=true)", [path])
-            return {"rows": con.execute("select count(*) from t").fetchone()[0]}  # type: ignore[index]
+            return con.execute("select count(*) from t").fetchone()[0]  # type: ignore[index]
 
-        return measure_here(run)
+    else:
+        from leaktriage.ingest import open_input
 
-    from leaktriage.ingest import open_input
+        def read() -> int:
+            rows = 0
+            with open_input(path) as reader:
+                for batch in reader.batches():
+                    rows += batch.num_rows
+                assert reader.report.malformed_rows == 0
+            return rows
 
     def run() -> dict[str, Any]:
-        rows = 0
-        with open_input(path) as reader:
-            for batch in reader.batches():
-                rows += batch.num_rows
-            assert reader.report.malformed_rows == 0
-        return {"rows": rows}
+        cpu = time.process_time()
+        rows = read()
+        return {"rows": rows, "cpu_seconds": time.process_time() - cpu}
 
     return measure_here(run)
 
@@ -191,14 +197,27 @@ def main() -> None:
                     "MB": size,
                     "rows": result["rows"],
                     "seconds": result["seconds"],
+                    "cpu s": result["cpu_seconds"],
                     "MB/s": size / result["seconds"],
+                    "MB/cpu-s": size / result["cpu_seconds"],
                     "rows/s": result["rows"] / result["seconds"],
                     "peak RSS MiB": result["peak_rss_mib"],
                 }
             )
         print_table(
             table,
-            ["input", "reader", "MB", "rows", "seconds", "MB/s", "rows/s", "peak RSS MiB"],
+            [
+                "input",
+                "reader",
+                "MB",
+                "rows",
+                "seconds",
+                "cpu s",
+                "MB/s",
+                "MB/cpu-s",
+                "rows/s",
+                "peak RSS MiB",
+            ],
         )
 
 

@@ -1,5 +1,7 @@
 """SQL dumps as each tool writes them: mysqldump, MariaDB, pg_dump, SQLite, SSMS, Oracle."""
 
+# ruff: noqa: E501  (the dumps keep the long lines their tools write)
+
 from __future__ import annotations
 
 import pytest

@@ -109,7 +109,13 @@ def test_fail_mode_names_the_junk_line_never_its_bytes(
 
 @pytest.mark.parametrize(
     "separator",
-    [pytest.param(":", id="colon"), pytest.param("||", id="double-pipe")],
+    [
+        pytest.param(":", id="colon"),
+        pytest.param(";", id="semicolon"),
+        pytest.param("|", id="pipe"),
+        pytest.param("\t", id="tab"),
+        pytest.param("||", id="double-pipe"),
+    ],
 )
 def test_junk_lines_in_a_combolist(make: Maker, separator: str) -> None:
     rng = random.Random(5)

@@ -37,6 +37,7 @@ def people(n: int = 60, seed: int = 5) -> list[list[str]]:
 
 
 HEADER = ["email", "telefono", "dni", "nombre"]
+BANNER = "Leaked by GroupX - t.me/groupx_leaks\n"
 
 
 def joined(records: list[list[str]], sep: str, quote: str = "", end: str = "\n") -> str:
@@ -56,9 +57,6 @@ ROWS = people()
     ("text", "delimiter"),
     [
         pytest.param(joined(ROWS, ":"), ":", id="colon-combolist"),
-        pytest.param(joined(ROWS, ";"), ";", id="semicolon-combolist"),
-        pytest.param(joined(ROWS, "|"), "|", id="pipe-combolist"),
-        pytest.param(joined(ROWS, "\t"), "\t", id="tab-combolist"),
         pytest.param(joined(ROWS, "||"), "||", id="double-pipe"),
         pytest.param(joined(ROWS, ";;"), ";;", id="double-semicolon"),
         pytest.param(joined(ROWS, ":::"), ":::", id="triple-colon"),
@@ -153,11 +151,6 @@ def test_line_numbers_stay_physical_after_escaped_newlines(make: Maker) -> None:
             [1],
             id="banner-then-header",
         ),
-        pytest.param(
-            "==== LEAKED BY GROUPX ====\nt.me/groupx\n\n" + joined(ROWS, ","),
-            [1, 2],
-            id="banner-no-header",
-        ),
         pytest.param("email,telefono\n" + joined(ROWS, ","), [1], id="header-with-fewer-fields"),
         pytest.param(
             "email,telefono,dni,nombre,extra,otro\n" + joined(ROWS, ","),
@@ -183,9 +176,9 @@ def test_polluted_first_lines_keep_the_data(make: Maker, text: str, preamble: li
 @pytest.mark.parametrize(
     ("text", "columns"),
     [
-        pytest.param("\ufeff" + joined([HEADER, *ROWS], ","), HEADER, id="utf8-bom"),
-        pytest.param(joined([HEADER, *ROWS], ",", end="\r\n"), HEADER, id="crlf"),
-        pytest.param(joined([HEADER, *ROWS], ",", end="\r"), HEADER, id="cr-only"),
+        pytest.param("\ufeff" + BANNER + joined([HEADER, *ROWS], ","), HEADER, id="utf8-bom"),
+        pytest.param(BANNER + joined([HEADER, *ROWS], ",", end="\r\n"), HEADER, id="crlf"),
+        pytest.param(BANNER + joined([HEADER, *ROWS], ",", end="\r"), HEADER, id="cr-only"),
         pytest.param(joined([HEADER, *ROWS], ",", end=",\n"), HEADER, id="trailing-delimiter"),
         pytest.param(
             joined([HEADER], ",") + joined(ROWS, ",", end=",\n"),
@@ -215,7 +208,7 @@ def test_line_ends_marks_and_directives(make: Maker, text: str, columns: list[st
     rows, report = read(make("t.csv", text))
     assert report.columns == columns
     assert rows == ROWS
-    assert report.malformed_rows == 0
+    assert report.malformed_rows == (1 if "Leaked by" in text else 0)
 
 
 @pytest.mark.parametrize(
@@ -251,14 +244,19 @@ def test_quoted_fields_with_embedded_newlines_and_single_quotes(make: Maker) -> 
     ],
 )
 def test_one_column_lists_are_not_split(make: Maker, text: str) -> None:
-    rows, report = read(make("list.txt", text))
+    values = text.splitlines()
+    with_junk = "\n".join([*values[:10], "\x00\x01junk\x00", *values[10:]]) + "\n"
+    rows, report = read(make("list.txt", with_junk))
     assert report.columns == ["col_1"]
-    assert [r[0] for r in rows] == text.splitlines()
+    assert [r[0] for r in rows] == values
+    assert report.malformed_lines == [11]
 
 
 def test_colons_in_times_and_urls_do_not_win_over_commas(make: Maker) -> None:
-    text = "id,visto,url\n" + "".join(
-        f"{i},2024-01-01 12:{i:02d}:00,http://example.pe/{i}\n" for i in range(40)
+    text = (
+        BANNER
+        + "id,visto,url\n"
+        + "".join(f"{i},2024-01-01 12:{i:02d}:00,http://example.pe/{i}\n" for i in range(40))
     )
     rows, report = read(make("t.csv", text))
     assert report.delimiter == "," and report.columns == ["id", "visto", "url"]

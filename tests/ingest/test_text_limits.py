@@ -31,10 +31,12 @@ def test_too_many_columns_are_refused_naming_max_columns(make: Maker, width: int
     assert f"{width} columns" in str(caught.value)
 
 
-def test_columns_up_to_the_limit_are_read(make: Maker) -> None:
+def test_columns_up_to_the_limit_are_read_one_more_is_not(make: Maker) -> None:
     header = ",".join(f"c{i}" for i in range(1024))
     table, _ = read_all(make("w.csv", header + "\n" + ",".join("v" * 1024) + "\n"))
     assert table.num_columns == 1024
+    with pytest.raises(InputRejected, match="max_columns"):
+        read_all(make("w.csv", header + ",x\n" + ",".join("v" * 1025) + "\n"))
 
 
 @pytest.mark.parametrize(
@@ -55,16 +57,17 @@ def test_a_line_over_max_line_bytes_is_refused(
     path = make("long.csv", "\n".join(lines))
     with pytest.raises(InputRejected, match="max_line_bytes") as caught:
         read_all(path, IngestOptions(max_line_bytes=1000))
-    assert caught.value.line in (bad_line, None)  # None: seen by the sniffer in the head
+    assert caught.value.line == bad_line
     assert PLANTED not in str(caught.value)
 
 
-def test_lines_up_to_max_line_bytes_are_read(make: Maker) -> None:
+def test_lines_up_to_max_line_bytes_are_read_one_byte_more_is_not(make: Maker) -> None:
     value = "v" * 998  # "1," + 998 = 1000 bytes
-    table, report = read_all(
-        make("ok.csv", f"id,nota\r\n1,{value}\r\n2,b\r\n"), IngestOptions(max_line_bytes=1000)
-    )
+    limit = IngestOptions(max_line_bytes=1000)
+    table, report = read_all(make("ok.csv", f"id,nota\r\n1,{value}\r\n2,b\r\n"), limit)
     assert report.rows == 2 and table.column("nota")[0].as_py() == value
+    with pytest.raises(InputRejected, match="max_line_bytes"):
+        read_all(make("no.csv", f"id,nota\r\n1,{value}v\r\n2,b\r\n"), limit)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from leaktriage.api.risk import RiskDecider, Watchlist
 from leaktriage.exposure.export import exposure_rows, watchlist_rows
 from leaktriage.exposure.tiers import load_tier_rules
 from leaktriage.triage import run_triage
@@ -76,6 +77,17 @@ def test_sim_keys_scenario(world: tuple[Path, dict[str, Any], Workspace], scenar
     watched = watchlist_rows(ws, case, rules)
     assert len({w["line_token"] for w in watched}) == len(customers)
     assert {w["tier"] for w in watched} == {"sim_replacement"}
+    # the risk API sees the line of a leaked SIM by its phone number, which the leak lacks
+    with (root / truth["file"]).open(encoding="utf-8", newline="") as fh:
+        first_imsi = next(iter(csv.DictReader(fh, delimiter=truth["delimiter"])))[
+            "가입자식별번호(IMSI)"
+        ]
+    with (root / "sources" / "hss.csv").open(encoding="utf-8", newline="") as fh:
+        msisdn = next(r["msisdn"] for r in csv.DictReader(fh) if r["imsi"] == first_imsi)
+    decider = RiskDecider(Watchlist.from_workspace(ws), ws.keyring)
+    decision = decider.decide("+" + msisdn, "sim_swap", "call_center")
+    assert decision.tier == "sim_replacement"
+    assert decision.decision != "allow"
 
 
 def test_sim_keys_english_headers(

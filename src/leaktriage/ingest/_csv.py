@@ -81,7 +81,9 @@ class CsvReader(TextFormatReader):
         self.header = dialect.header
         scale = 2 if self._codec.startswith(("utf-16", "utf-32")) else 1
         if dialect.longest_line * scale > options.max_line_bytes:
-            raise line_too_long(self._path, options.max_line_bytes, None)
+            raise line_too_long(
+                self._path, options.max_line_bytes, dialect.longest_line_number or None
+            )
         width = dialect.width
         named = width - 1 if dialect.trailing else width
         if dialect.header and dialect.records:

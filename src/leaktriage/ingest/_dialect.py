@@ -118,6 +118,7 @@ class TextDialect:
     so a password holding ``:`` stays whole."""
     longest_line: int = 0
     """Characters of the longest physical line of the head (an unfinished last one included)."""
+    longest_line_number: int = 0
 
     @property
     def separator(self) -> str:
@@ -365,19 +366,22 @@ def _has_header(records: list[list[str]]) -> bool:
     return all(first[i] not in {r[i] for r in data} and "_" in first[i] for i in range(len(first)))
 
 
-def _head_lines(text: str, complete: bool) -> tuple[list[str], int]:
-    """Physical lines of the head to sniff (the cut last one dropped) and the longest length."""
+def _head_lines(text: str, complete: bool) -> tuple[list[str], int, int]:
+    """Physical lines of the head to sniff (the cut last one dropped), the longest line's
+    length and number."""
     limit = _SNIFF_CHARS
     while limit < min(len(text), _MAX_SNIFF_CHARS) and text.count("\n", 0, limit) < 8:
         limit *= 2
     part = text[:limit]
     lines = _LINE_BREAK.split(part)
-    longest = max((len(line) for line in _LINE_BREAK.split(text)), default=0)
+    lengths = [len(line) for line in _LINE_BREAK.split(text)]
+    longest = max(lengths, default=0)
+    number = lengths.index(longest) + 1 if lengths else 0
     if (not complete or limit < len(text)) and len(lines) > 1:
         lines.pop()  # cut by the head
     if lines and lines[-1] == "":
         lines.pop()  # the final line break
-    return lines, longest
+    return lines, longest, number
 
 
 def sniff_dialect(
@@ -392,7 +396,7 @@ def sniff_dialect(
     first record of the typical width are preamble (comments and Excel's ``sep=`` line are
     skipped without being counted).
     """
-    lines, longest = _head_lines(text, complete)
+    lines, longest, longest_number = _head_lines(text, complete)
     lines = lines[: 4 * _MAX_SNIFF_RECORDS]
     junk = [i for i, line in enumerate(lines, start=1) if is_junk_line(line)]
     clean = list(lines)
@@ -426,6 +430,7 @@ def sniff_dialect(
         spaces=cand.spaces,
         junk=junk,
         longest_line=longest,
+        longest_line_number=longest_number,
         skip_lines=directive,
     )
     if not parsed:

@@ -56,9 +56,7 @@ def _same_table(wanted: str, name: str) -> bool:
     return wanted.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]
 
 
-def _arrange(
-    names: list[str] | None, columns: list[str], arrays: list[pa.Array]
-) -> list[pa.Array]:
+def _arrange(names: list[str] | None, columns: list[str], arrays: list[pa.Array]) -> list[pa.Array]:
     """A statement's arrays in the table's column order (missing columns are null)."""
     if names is None:
         return arrays
@@ -333,6 +331,8 @@ class SqlReader(TextFormatReader):
         """A table read from its sample alone: its malformed rows as the read would count them."""
         for line, column in table.bad:
             if tally.fail:
-                raise InputError("malformed row in SQL dump", path=self._path, line=line, column=column)
+                raise InputError(
+                    "malformed row in SQL dump", path=self._path, line=line, column=column
+                )
             tally.bad(line)
         tally.malformed += table.malformed - len(table.bad)

@@ -28,7 +28,14 @@ import pyarrow.csv as pacsv
 
 from ._sqllex import unescape_copy, unescape_mysql
 
-__all__ = ["copy_columns", "count_tuples", "oversized_rows", "split_tuples", "tuple_columns"]
+__all__ = [
+    "copy_columns",
+    "count_tuples",
+    "csv_tuples",
+    "oversized_rows",
+    "split_tuples",
+    "tuple_columns",
+]
 
 # On UTF-8 bytes: a third faster than on str, and no decoding of the line (the arrays are
 # validated as UTF-8 when cast to string).
@@ -90,9 +97,7 @@ def split_tuples(
     if count % width:
         return None
     rows = count // width
-    if rows > 1 and (
-        set(inner[width - 1 :: width]) != {b"),("} or inner.count(b"),(") != rows - 1
-    ):
+    if rows > 1 and (set(inner[width - 1 :: width]) != {b"),("} or inner.count(b"),(") != rows - 1):
         return None
     if rows == 1 and b"),(" in distinct:
         return None
@@ -118,6 +123,108 @@ def count_tuples(segment: bytes, mysql: bool) -> tuple[int, str] | None:
     if parens != b"()" * rows or rows == 0:
         return None
     return rows, ending.decode()
+
+
+# The CSV route of MySQL lines: escaped backslashes and quotes become bytes no dump line holds,
+# so the quotes left are exactly the string delimiters; the text outside strings (the
+# "skeleton") is checked with byte translation and substring tests; tuples become CSV lines.
+_B1, _B2, _MARK = b"\x1e", b"\x1f", b"\x1d"
+_BARE = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-"
+_SKELETON = bytes(
+    ord("b") if i in _BARE else i if i in b",()\x1d" else ord("?") for i in range(256)
+)
+_NOT_PLAIN = (b"?", b"b\x1d", b"\x1db", b"\x1d(", b")\x1d", b",,", b"(,", b",)", b"()")
+CSV_MIN_BYTES = 1 << 16
+"""Lines shorter than this take :func:`split_tuples` (pyarrow's per-call cost dominates)."""
+
+
+class _Count:
+    """pyarrow's invalid-row handler: count and skip (it must never raise)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def __call__(self, row: object) -> str:
+        self.rows += 1
+        return "skip"
+
+
+def csv_tuples(segment: bytes, width: int, continued: bool) -> tuple[list[pa.Array], str] | None:
+    """The columns of a MySQL segment of plain tuples through ``pyarrow.csv``, and its end.
+
+    About 1.5x the speed of :func:`split_tuples` + :func:`tuple_columns` on ``mysqldump``
+    lines; ``None`` for anything it does not take whole (introducers, hex literals, comments,
+    blanks, malformed tuples, invalid UTF-8): the caller then uses the token split.
+    """
+    if any(b in segment for b in (_B1, _B2, _MARK, b"0x", b"\r")):
+        return None
+    text = segment.replace(b"\\\\", _B1).replace(b"\\'", _B2)
+    pieces = text.split(b"'")
+    if not len(pieces) % 2:
+        return None
+    skeleton = _MARK.join(pieces[0::2]).rstrip()
+    ending = skeleton[-1:]
+    if ending in (b";", b","):
+        skeleton = skeleton[:-1]
+    elif ending != b")":
+        return None
+    if skeleton[:2] == b",(" and continued:
+        skeleton = skeleton[1:]
+    if skeleton[:1] != b"(":
+        return None
+    shape = skeleton.translate(_SKELETON)
+    if any(bad in shape for bad in _NOT_PLAIN):
+        return None
+    parens = skeleton.translate(None, _PARENS)
+    rows = len(parens) // 2
+    tuples = skeleton.count(b"),(")
+    if parens != b"()" * rows or tuples != rows - 1 or text.count(b"),(") != tuples:
+        return None
+    body = text[text.index(b"(") + 1 : text.rindex(b")")].replace(b"),(", b"\n")
+    names = [f"c{i}" for i in range(width)]
+    invalid = _Count()
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(
+                column_names=names, use_threads=True, block_size=1 << 20
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=",",
+                quote_char="'",
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                invalid_row_handler=invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                null_values=["NULL", "null"],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if invalid.rows or table.num_rows != rows:
+        return None
+    columns = [_restore(table.column(i).combine_chunks()) for i in range(width)]
+    return columns, ending.decode()
+
+
+def _restore(column: pa.Array) -> pa.Array:
+    """MySQL escapes of a CSV-route column (placeholders for escaped backslashes and quotes)."""
+    need = pc.fill_null(pc.match_substring_regex(column, "[\\\\\x1e\x1f]"), False)
+    if not pc.any(need).as_py():
+        return column
+    s = pc.filter(column, need)
+    for char, value in (("0", "\0"), ("b", "\b"), ("n", "\n"), ("r", "\r"), ("t", "\t")):
+        s = pc.replace_substring(s, "\\" + char, value)
+    s = pc.replace_substring(s, "\\Z", "\x1a")
+    s = pc.replace_substring_regex(s, r"\\([^%_])", r"\1")
+    s = pc.replace_substring(s, "\x1e", "\\")
+    s = pc.replace_substring(s, "\x1f", "'")
+    return pc.replace_with_mask(column, need, s)
 
 
 def tuple_columns(tokens: list[bytes], width: int, mysql: bool) -> list[pa.Array]:
@@ -149,9 +256,7 @@ def _column(raw: pa.Array, mysql: bool) -> pa.Array:
     all_quoted = any_quoted and pc.all(quoted).as_py()
     bare = None
     if not all_quoted:
-        bare = pc.if_else(
-            pc.or_(pc.equal(raw, "NULL"), pc.equal(raw, "null")), _NULL, raw
-        )
+        bare = pc.if_else(pc.or_(pc.equal(raw, "NULL"), pc.equal(raw, "null")), _NULL, raw)
         hexa = pc.starts_with(bare, "0x")
         if pc.any(hexa).as_py():
             bare = pc.if_else(hexa, pc.utf8_slice_codeunits(bare, 2), bare)
@@ -168,9 +273,7 @@ def _unescape_standard_array(body: pa.Array) -> pa.Array:
     return pc.replace_substring(body, "''", "'")
 
 
-def _python_fix(
-    values: pa.Array, need: pa.Array, fix: object
-) -> pa.Array:
+def _python_fix(values: pa.Array, need: pa.Array, fix: object) -> pa.Array:
     subset = pc.filter(values, need).to_pylist()
     fixed = pa.array([fix(v) for v in subset], pa.string())  # type: ignore[operator]
     return pc.replace_with_mask(values, need, fixed)
@@ -225,9 +328,7 @@ def copy_columns(chunk: bytes, width: int) -> list[pa.Array]:
     names = [f"c{i}" for i in range(width)]
     table = pacsv.read_csv(
         pa.py_buffer(chunk),
-        read_options=pacsv.ReadOptions(
-            column_names=names, use_threads=True, block_size=1 << 20
-        ),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 20),
         parse_options=pacsv.ParseOptions(
             delimiter="\t",
             quote_char=False,

@@ -32,7 +32,8 @@ Token = tuple[str, str, int, bool]
 """(kind, text, line, first_on_line). Kinds: ``s`` standard string, ``e`` backslash string
 (MySQL ``'..'``, ``_cs'..'``, PostgreSQL ``E'..'``), ``n`` national string ``N'..'``, ``d``
 dollar-quoted, ``o`` Oracle ``q'[..]'``, ``x`` hex literal ``X'..'``, ``i`` quoted identifier,
-``p`` punctuation ``( ) , ;`` (and ``GO`` for a ``GO`` or ``/`` line, a batch end), ``w`` word (keyword, name, number, ``NULL``), ``bad``."""
+``p`` punctuation ``( ) , ;`` (and ``GO`` for a ``GO`` or ``/`` line: a batch end), ``w`` word
+(keyword, name, number, ``NULL``), ``bad`` (a literal or comment that never closes)."""
 
 _TAIL = r"""
  |(?P<cco>/\*M?!\d*)

@@ -15,7 +15,7 @@ the pre-scan are those of the read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,7 +25,15 @@ import pyarrow.compute as pc
 from leaktriage.errors import InputRejected
 
 from ._rows import decode_error, dedupe_columns, numbered_columns
-from ._sqlfast import copy_columns, count_tuples, oversized_rows, split_tuples, tuple_columns
+from ._sqlfast import (
+    CSV_MIN_BYTES,
+    copy_columns,
+    count_tuples,
+    csv_tuples,
+    oversized_rows,
+    split_tuples,
+    tuple_columns,
+)
 from ._sqllex import (
     Lexer,
     Token,
@@ -142,8 +150,12 @@ class Listener(Protocol):
     def wants(self, key: str) -> bool: ...
     def begin(self, key: str) -> None: ...
     def end(self, key: str) -> None: ...
-    def arrays(self, key: str, names: list[str] | None, arrays: list[pa.Array], line: int) -> None: ...
-    def row(self, key: str, names: list[str] | None, values: list[str | None], line: int) -> None: ...
+    def arrays(
+        self, key: str, names: list[str] | None, arrays: list[pa.Array], line: int
+    ) -> None: ...
+    def row(
+        self, key: str, names: list[str] | None, values: list[str | None], line: int
+    ) -> None: ...
     def count(self, key: str, rows: int) -> None: ...
     def bad(self, key: str, line: int, column: int | None) -> None: ...
 
@@ -212,9 +224,7 @@ class Parser:
             if raw is None:
                 break
             if self._mode == "delimiter":
-                if _DELIMITER.match(raw.decode("utf-8", "replace")) and raw.split()[1:2] == [
-                    b";"
-                ]:
+                if _DELIMITER.match(raw.decode("utf-8", "replace")) and raw.split()[1:2] == [b";"]:
                     self._mode = "normal"
                 continue
             yield from self._line(raw, number)
@@ -235,9 +245,10 @@ class Parser:
         stripped = raw.strip()
         if not stripped or stripped.startswith(b"--") or (self.mysql and stripped[:1] == b"#"):
             return
-        if (len(stripped) <= 2 and stripped.upper() in (b"GO", b"/")) or stripped[
-            :4
-        ].upper() in (b"REM ", b"PROM"):
+        if (len(stripped) <= 2 and stripped.upper() in (b"GO", b"/")) or stripped[:4].upper() in (
+            b"REM ",
+            b"PROM",
+        ):
             return
         head = _HEAD.match(raw)
         if head is not None:
@@ -323,6 +334,19 @@ class Parser:
             if counted is not None:
                 self._listener.count(stmt.key, counted[0])
                 self._ended(counted[1])
+                return True
+        if (
+            self.mysql
+            and stmt.width is not None
+            and len(segment) >= CSV_MIN_BYTES
+            and self._listener.wants(stmt.key)
+        ):
+            routed = csv_tuples(segment, stmt.width, continued)
+            if routed is not None:
+                arrays = self._drop_oversized(stmt.key, routed[0], number)
+                if len(arrays[0]):
+                    self._listener.arrays(stmt.key, stmt.names, arrays, number)
+                self._ended(routed[1])
                 return True
         found = split_tuples(segment, self.mysql, stmt.width, continued)
         if found is None:
@@ -444,7 +468,9 @@ class Parser:
         previous = ""
         while (token := lexer.next()) is not None:
             kind, text = token[0], token[1]
-            if kind == "p" and (text == "GO" or (text == ";" and (not routine or previous == "END"))):
+            if kind == "p" and (
+                text == "GO" or (text == ";" and (not routine or previous == "END"))
+            ):
                 return
             if token[3] and not routine and kind == "w" and text.upper() in _STARTERS:
                 lexer.push(token)
@@ -552,7 +578,7 @@ class Parser:
                 self._skip(lexer)  # ON DUPLICATE KEY UPDATE, RETURNING ...
                 return
 
-    def _tuple(self, lexer: Lexer, line: int) -> Iterator[None]:
+    def _tuple(self, lexer: Lexer, line: int) -> Generator[None, None, bool]:
         """One tuple after its ``(``; returns False when the statement cannot go on."""
         stmt = self._stmt
         assert stmt is not None
@@ -590,7 +616,10 @@ class Parser:
         if broken or not good or len(values) != stmt.width:
             column = min(len(values), stmt.width or len(values)) + 1
             self._listener.bad(stmt.key, line, column)
-        elif any(v is not None and len(v) * 4 > self._max_field and len(v.encode()) > self._max_field for v in values):
+        elif any(
+            v is not None and len(v) * 4 > self._max_field and len(v.encode()) > self._max_field
+            for v in values
+        ):
             self._listener.bad(stmt.key, line, None)
         elif self._listener.wants(stmt.key):
             self._listener.row(stmt.key, stmt.names, values, line)
@@ -601,10 +630,14 @@ class Parser:
 
     def _create(self, lexer: Lexer) -> None:
         token = lexer.next()
-        while token is not None and token[0] == "w" and (
-            token[1].upper()
-            in ("TEMPORARY", "TEMP", "UNLOGGED", "OR", "REPLACE", "ALTER", "GLOBAL", "LOCAL")
-            or token[1].upper().startswith("DEFINER")
+        while (
+            token is not None
+            and token[0] == "w"
+            and (
+                token[1].upper()
+                in ("TEMPORARY", "TEMP", "UNLOGGED", "OR", "REPLACE", "ALTER", "GLOBAL", "LOCAL")
+                or token[1].upper().startswith("DEFINER")
+            )
         ):
             token = lexer.next()
         if token is None:
@@ -754,7 +787,7 @@ def _evaluate(tokens: list[Token], mysql: bool) -> tuple[str | None, bool]:
         for value, is_string in values:
             if is_string:
                 return value, True
-        return (values[0] if values else (None, False))
+        return values[0] if values else (None, False)
     if head[0] == "w" and head[1].upper() == "NULL":
         return None, False
     for token in tokens:
@@ -770,4 +803,3 @@ def _value(tokens: list[Token], mysql: bool) -> tuple[str | None, bool]:
     if len(tokens) == 1:
         return _literal(tokens[0], mysql)[0], True
     return _evaluate(tokens, mysql)[0], True
-

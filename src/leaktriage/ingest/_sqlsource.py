@@ -52,8 +52,8 @@ class LineSource:
     def __init__(self, raw: BinaryIO, codec: str, path: str, max_line_bytes: int) -> None:
         name = codecs.lookup(codec).name
         self._reader: BinaryIO | _Transcoder
-        self._reader = raw if name in _PASSTHROUGH or name == "utf-8-sig" else _Transcoder(
-            raw, codec, path
+        self._reader = (
+            raw if name in _PASSTHROUGH or name == "utf-8-sig" else _Transcoder(raw, codec, path)
         )
         self._strip_bom = name == "utf-8-sig"
         self._path = path
