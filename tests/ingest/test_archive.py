@@ -288,8 +288,9 @@ def test_stale_spool_of_a_dead_process_removed_at_next_ingest(make: Maker, tmp_p
 def test_bomb_after_a_normal_start_is_stopped_while_streaming(make: Maker) -> None:
     # The first megabytes compress normally (the open-time probe passes); zeros follow.
     rng = random.Random(5)
-    start = "".join(f"{rng.randrange(10**9)},{rng.randrange(10**9)}\n" for _ in range(150_000))
-    path = make("late-bomb.csv.gz", gzip.compress(("a,b\n" + start).encode() + b"0" * 30 * 2**20))
+    # The start is larger than what opening and sampling read ahead (4 MiB chunks, readahead).
+    start = "".join(f"{rng.randrange(10**9)},{rng.randrange(10**9)}\n" for _ in range(400_000))
+    path = make("late-bomb.csv.gz", gzip.compress(("a,b\n" + start).encode() + b"0" * 60 * 2**20))
     with open_input(path, IngestOptions(max_ratio=10)) as reader:
         assert reader.sample(5).num_rows == 5
         with pytest.raises(InputRejected, match="ratio"):

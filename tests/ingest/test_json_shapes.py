@@ -152,7 +152,7 @@ def test_odd_keys_become_safe_unique_names(make: Maker) -> None:
     )
     rows, report = read(make("k.json", body))
     names = report.columns
-    assert len(names) == 12
+    assert len(names) == 11  # a key repeated in one object keeps its last value
     assert len({n.casefold() for n in names}) == len(names)
     for name in names:
         assert 0 < len(name) <= 128 and name == name.strip()
@@ -160,8 +160,8 @@ def test_odd_keys_become_safe_unique_names(make: Maker) -> None:
     assert names[0] == "col_1" and names[1] == "col_2"
     assert names[2:6] == ['a"b', "a.b", "a.b_2", "k" * 128]
     assert names[6:8] == ["Email", "email_2"]
-    assert names[8:10] == ["x", "x_2"]
-    assert [rows[0][n] for n in names] == [str(i) for i in range(1, 13)]
+    assert names[8:] == ["x", "col_10", "ok"]
+    assert [rows[0][n] for n in names] == [str(i) for i in [*range(1, 9), 10, 11, 12]]
 
 
 def test_odd_keys_through_the_cli(tmp_path: Path) -> None:

@@ -438,7 +438,7 @@ def sniff_dialect(
     widths = Counter(len(r) for _, r in parsed)
     top = max(widths.values())
     width = max(w for w, n in widths.items() if n == top)
-    split_once = width == 2 and cand.delimiter == ":" and cand.quote and header is not True
+    split_once = width == 2 and cand.delimiter == ":" and bool(cand.quote) and header is not True
     if split_once:
         parsed = [(n, r if len(r) <= 2 else [r[0], ":".join(r[1:])]) for n, r in parsed]
     good = {width}
@@ -449,19 +449,19 @@ def sniff_dialect(
     # Leading records of another width: comments, a banner, a polluted header.
     start = 0
     while start < len(parsed) and len(parsed[start][1]) not in good:
-        line, record = parsed[start]
-        if not is_decoration(lines[line - 1]):
-            dialect.preamble.append(line)
+        number = parsed[start][0]
+        if not is_decoration(lines[number - 1]):
+            dialect.preamble.append(number)
         start += 1
     if start == len(parsed):  # nothing but odd records: read them all
         start, dialect.preamble = 0, []
     first_line = parsed[start][0]
     records = [r for _, r in parsed[start:]][:_MAX_SNIFF_RECORDS]
     dialect.comments = any(
-        is_decoration(lines[line - 1]) and len(r) not in good for line, r in parsed[start:]
+        is_decoration(lines[n - 1]) and len(r) not in good for n, r in parsed[start:]
     )
     dialect.width = width
-    dialect.split_once = bool(split_once)
+    dialect.split_once = split_once
     dialect.records = records
     if header is None:
         header = _has_header(records)

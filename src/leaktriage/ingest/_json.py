@@ -95,11 +95,12 @@ class _Columns:
         self.schema = string_schema(names)
         self._batch_rows = max(1, batch_rows)
         self._data: list[list[str | None]] = [[] for _ in raw]
+        self._pairs = list(zip(raw, self._data, strict=True))
         self.size = 0
 
     def add(self, row: dict[str, str | None]) -> None:
         get = row.get
-        for name, column in zip(self._raw, self._data, strict=True):
+        for name, column in self._pairs:
             column.append(get(name))
         self.size += 1
 
@@ -110,6 +111,7 @@ class _Columns:
     def flush(self) -> pa.RecordBatch:
         arrays = [_array(column) for column in self._data]
         self._data = [[] for _ in self._raw]
+        self._pairs = list(zip(self._raw, self._data, strict=True))
         self.size = 0
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
@@ -190,7 +192,7 @@ class JsonReader(TextFormatReader):
                 return
             piece = cast(Piece, item)
             try:
-                record = decode(piece.data.decode("utf-8"))
+                record = decode(piece[0].decode("utf-8"))
             except UnicodeDecodeError:
                 self._damaged(tally, _first_line(piece), None, "text is not valid UTF-8")
                 return
@@ -198,7 +200,7 @@ class JsonReader(TextFormatReader):
                 line, column = self._where_in(piece, error)
                 self._damaged(tally, line, column, f"malformed JSON ({_reason(error)})")
                 return
-            yield _first_line(piece), record
+            yield piece[1], record  # (the line of the separator before it: unused when good)
 
     def _where_in(self, piece: Piece, error: ValueError) -> tuple[int, int | None]:
         lineno = getattr(error, "lineno", None)

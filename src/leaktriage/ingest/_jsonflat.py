@@ -1,10 +1,10 @@
 """One JSON record made a flat row of strings, and raw key paths made safe column names.
 
-Records are decoded by :data:`decode` (the stdlib C decoder) with numbers kept as the text
-written (:class:`Number`, so ``1E400``, ``-0`` and 40-digit integers survive, and nothing is
-ever a float), objects as tuples of ``(key, value)`` pairs (duplicate keys kept, and objects
-told from arrays by type), and ``NaN``/``Infinity`` as text. :class:`Flattener` then applies
-the documented rules:
+Records are decoded by :func:`decode` (the stdlib C decoder) with numbers kept as the text
+written (:class:`Number`, or an ``int``, which reads back exactly; so ``1E400``, ``-0`` and
+40-digit integers survive, and nothing is ever a float) and ``NaN``/``Infinity`` as text. A key
+repeated in one object keeps its last value (as every JSON parser does). :class:`Flattener`
+then applies the documented rules:
 
 * an object's members become dotted columns (``address.city``); an empty object is a null;
 * Mongo extended JSON wrappers are their value (``{"$oid": "…"}``, ``{"$date": {"$numberLong":
@@ -27,6 +27,7 @@ case-insensitive) by a ``_2``, ``_3`` suffix.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -60,15 +61,28 @@ class Number(str):
     __slots__ = ()
 
 
-decode = json.JSONDecoder(
-    parse_int=Number,
-    parse_float=Number,
-    parse_constant=Number,
-    object_pairs_hook=tuple,
-    strict=False,
+_fast = json.JSONDecoder(parse_float=Number, parse_constant=Number, strict=False).decode
+_exact = json.JSONDecoder(
+    parse_int=Number, parse_float=Number, parse_constant=Number, strict=False
 ).decode
-"""``text`` → value: objects are tuples of pairs, numbers :class:`Number`, strings ``str``.
-Control characters inside strings are accepted (exports hold raw tabs)."""
+_NEGATIVE_ZERO = re.compile(r"-0(?![.0-9eE])")
+
+
+def decode(text: str) -> Any:
+    """``text`` → value: objects ``dict``, arrays ``list``, strings ``str``, integers ``int``
+    (exact: read back as written) and other numbers :class:`Number` (the text written; never a
+    float). Control characters inside strings are accepted (exports hold raw tabs). Integers
+    ``int`` cannot hold as written (``-0``, over 4300 digits) are decoded as :class:`Number`.
+    """
+    if "-0" in text and _NEGATIVE_ZERO.search(text):
+        return _exact(text)
+    try:
+        return _fast(text)
+    except ValueError as error:
+        if isinstance(error, json.JSONDecodeError):
+            raise
+        return _exact(text)  # int() refused an integer too long for it
+
 
 _MONGO: dict[str, str | None] = {
     "$oid": None,
@@ -89,27 +103,25 @@ _MONGO: dict[str, str | None] = {
 its named member)."""
 
 
-def _mongo(pairs: tuple[Any, ...]) -> Any:
-    """The value a Mongo extended JSON wrapper stands for, or ``pairs`` unchanged."""
-    key = pairs[0][0]
-    if key not in _MONGO:
-        return pairs
-    if len(pairs) > 1 and not (key in ("$binary", "$regex") and len(pairs) == 2):
-        return pairs
-    value = pairs[0][1]
-    if type(value) is tuple and value:
-        inner = _MONGO[key]
-        if inner is not None:
-            for name, item in value:
-                if name == inner:
-                    return item
-        if len(value) == 1 and value[0][0] in _MONGO:
-            return _mongo(value)
-    return value
+def _mongo(value: dict[str, Any]) -> Any:
+    """The value a Mongo extended JSON wrapper stands for, or ``value`` unchanged."""
+    if len(value) > 2:
+        return value
+    key = next(iter(value))
+    if key not in _MONGO or len(value) == 2 and key not in ("$binary", "$regex"):
+        return value
+    inner = value[key]
+    if type(inner) is dict and inner:
+        member = _MONGO[key]
+        if member is not None and member in inner:
+            return inner[member]
+        if len(inner) == 1 and next(iter(inner)) in _MONGO:
+            return _mongo(inner)
+    return inner
 
 
 def dump(value: Any) -> str:
-    """``value`` (as :data:`decode` returns it) written back as compact JSON text."""
+    """``value`` (as :func:`decode` returns it) written back as compact JSON text."""
     kind = type(value)
     if kind is str:
         return json.dumps(value, ensure_ascii=False)
@@ -119,9 +131,16 @@ def dump(value: Any) -> str:
         return "null"
     if kind is bool:
         return "true" if value else "false"
+    if kind is int:
+        return str(value)
     if kind is list:
         return "[" + ", ".join(dump(item) for item in value) + "]"
-    return "{" + ", ".join(f"{dump(str(k))}: {dump(v)}" for k, v in value) + "}"
+    return "{" + ", ".join(f"{dump(str(k))}: {dump(v)}" for k, v in value.items()) + "}"
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_PLAIN = frozenset((str, int, bool, type(None)))
+"""Item types ``json.dumps`` writes back as they were read (not :class:`Number`)."""
 
 
 class Flattener:
@@ -135,10 +154,10 @@ class Flattener:
     def record(self, value: Any) -> dict[str, str | None]:
         """The flat row of one decoded record (raw key paths → text)."""
         out: dict[str, str | None] = {}
-        if type(value) is tuple:
-            if value:
+        if type(value) is dict:
+            if value and value.keys() & _MONGO.keys():
                 value = _mongo(value)
-            if type(value) is tuple:
+            if type(value) is dict:
                 self._object(value, "", out)
                 return out
         if type(value) is list and value and not _all_scalars(value):
@@ -161,28 +180,48 @@ class Flattener:
             name = _unused(out, name)
         kind = type(value)
         if kind is str or kind is Number:
-            out[name] = self._cut(value)
+            out[name] = value if len(value) <= self._safe_chars else self._cut(value)
         elif value is None:
             out[name] = None
         elif kind is bool:
             out[name] = "true" if value else "false"
-        elif kind is list:
-            out[name] = self._cut(dump(value)) if value else None
+        elif kind is int:
+            out[name] = str(value)
+        elif not value:
+            out[name] = None
+        elif kind is list and {type(item) for item in value} <= _PLAIN:
+            out[name] = self._cut(_encode(value))  # C, no Number inside
         else:
-            out[name] = self._cut(dump(value)) if value else None
+            out[name] = self._cut(dump(value))
 
-    def _object(self, pairs: tuple[Any, ...], prefix: str, out: dict[str, str | None]) -> None:
-        for key, value in pairs:
+    def _object(self, members: dict[str, Any], prefix: str, out: dict[str, str | None]) -> None:
+        safe = self._safe_chars
+        for key, value in members.items():
             name = prefix + key
             kind = type(value)
-            if kind is tuple:
-                if value:
-                    value = _mongo(value)
-                    if type(value) is tuple:
-                        self._object(value, name + ".", out)
+            if name not in out:  # the common cases, inline
+                if kind is str:
+                    if len(value) <= safe:
+                        out[name] = value
                         continue
-                else:
-                    out.setdefault(name, None)
+                elif kind is int:
+                    out[name] = str(value)
+                    continue
+                elif kind is bool:
+                    out[name] = "true" if value else "false"
+                    continue
+                elif value is None:
+                    out[name] = None
+                    continue
+            if kind is dict:
+                if not value:
+                    if name not in out:
+                        out[name] = None
+                    continue
+                if value.keys() & _MONGO.keys():
+                    value = _mongo(value)
+                if type(value) is dict:
+                    self._object(value, name + ".", out)
                     continue
             elif kind is list and value and not _all_scalars(value):
                 self._array(value, name, out)
@@ -191,7 +230,7 @@ class Flattener:
 
     def _array(self, items: list[Any], name: str, out: dict[str, str | None]) -> None:
         for index, item in enumerate(items[:ARRAY_ITEMS]):
-            self._object(((str(index), item),), name + ".", out)
+            self._object({str(index): item}, name + ".", out)
         if len(items) > ARRAY_ITEMS:
             self._put(out, f"{name}.{MORE}", items[ARRAY_ITEMS:])
 
@@ -199,7 +238,7 @@ class Flattener:
 def _all_scalars(items: list[Any]) -> bool:
     for item in items:
         kind = type(item)
-        if kind is tuple or kind is list:
+        if kind is dict or kind is list:
             return False
     return True
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
@@ -153,9 +153,9 @@ def _unescaped(data: np.ndarray, quotes: np.ndarray, carry_odd: bool) -> np.ndar
     return live
 
 
-@dataclass(frozen=True)
-class Piece:
-    """The bytes of one record and where it starts (1-based line, byte column)."""
+class Piece(NamedTuple):
+    """The bytes of one record and where it starts (1-based line, byte column), counting the
+    whitespace before it."""
 
     data: bytes
     line: int
@@ -228,14 +228,23 @@ def locate(stream: BinaryIO, max_depth: int, path: str | None) -> Located:
     scanner = Scanner(max_depth, path)
     best: tuple[int, int, int, str] | None = None  # rank, offset, depth, path
     keys: list[str] = []
+    stack: list[int] = []  # the open containers (their bracket bytes)
     for lo in range(0, len(head), CHUNK_BYTES):
         chunk = head[lo : lo + CHUNK_BYTES]
         pos, cls, before = scanner.feed(chunk)
-        for i in np.flatnonzero(before <= WRAPPER_LEVELS).tolist():
+        for i in np.flatnonzero(before <= WRAPPER_LEVELS + 1).tolist():
             at = int(pos[i]) + lo
             kind = int(cls[i])
             depth = int(before[i])
-            if kind == COLON:
+            if kind == CLOSE:
+                if not stack:
+                    break  # unbalanced: the reading pass reports it
+                stack.pop()
+            elif depth > WRAPPER_LEVELS:
+                continue
+            elif kind == OPEN:
+                stack.append(head[at])
+            if kind == COLON and all(k == ord("{") for k in stack):  # a wrapper's member
                 del keys[depth - 1 :]
                 keys.append(_key_before(head, at))
                 if _next_byte(head, at + 1) != ord("["):
@@ -351,7 +360,7 @@ def pieces(
             pending_size = 0
             if len(data) > max_record_bytes:
                 _too_long(max_record_bytes, path, start_line)
-            if data.strip(_WHITESPACE):
+            if data and not data.isspace():
                 records += 1
                 yield Piece(data, start_line, start_column)
             elif not is_close:

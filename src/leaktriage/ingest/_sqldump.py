@@ -33,7 +33,7 @@ from ._limits import Tally
 from ._model import IngestOptions
 from ._rows import RowBuffer, TableInfo, TextFormatReader, string_schema
 from ._sniff import Encoding
-from ._sqlparse import Parser, TableState, detect_dialect
+from ._sqlparse import Listener, Parser, TableState, detect_dialect
 from ._sqlsource import LineSource
 
 __all__ = ["SAMPLE_BYTES", "SAMPLE_ROWS", "SqlReader"]
@@ -267,15 +267,22 @@ class SqlReader(TextFormatReader):
             best = max(t.rows or 0 for t in self.tables)
             self.select(next(t.name for t in self.tables if (t.rows or 0) == best))
 
-    def _parser(self, source: LineSource, listener: object, **state: object) -> Parser:
+    def _parser(
+        self,
+        source: LineSource,
+        listener: Listener,
+        tables: dict[str, TableState] | None = None,
+        creates: dict[str, list[str]] | None = None,
+    ) -> Parser:
         return Parser(
             source,
             self.dialect,
             self._path,
-            listener,  # type: ignore[arg-type]
+            listener,
             max_columns=self._options.max_columns,
             max_field_bytes=self._options.max_field_bytes,
-            **state,  # type: ignore[arg-type]
+            tables=tables,
+            creates=creates,
         )
 
     def _prescan(self) -> None:

@@ -15,7 +15,7 @@ the pre-scan are those of the read.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,15 +34,9 @@ from ._sqlfast import (
     split_tuples,
     tuple_columns,
 )
-from ._sqllex import (
-    Lexer,
-    Token,
-    hex_value,
-    unescape_escape_string,
-    unescape_mysql,
-    unescape_standard,
-)
+from ._sqlslow import TokenStatements
 from ._sqlsource import LineSource
+from ._sqlvalues import column_names, table_name
 
 __all__ = ["Listener", "Parser", "TableState", "detect_dialect", "table_name"]
 
@@ -59,17 +53,6 @@ _COPY = re.compile(
     rf"\s*COPY\s+({_NAME})\s*(?:\(([^()]*)\)\s*)?FROM\s+stdin\s*;\s*$", re.IGNORECASE
 )
 _DELIMITER = re.compile(r"\s*DELIMITER\s+(\S+)", re.IGNORECASE)
-_NAME_PART = re.compile(r"`((?:[^`]|``)*)`|\"((?:[^\"]|\"\")*)\"|\[([^\]]*)\]|([^\s.,`\"\[\]]+)")
-_NOT_COLUMNS = frozenset(
-    "PRIMARY KEY UNIQUE CONSTRAINT INDEX FOREIGN CHECK FULLTEXT SPATIAL EXCLUDE LIKE PERIOD"
-    " SUPPLEMENTAL".split()
-)
-_MODIFIERS = frozenset(
-    "IGNORE LOW_PRIORITY DELAYED HIGH_PRIORITY OR REPLACE ABORT FAIL ROLLBACK".split()
-)
-_STARTERS = frozenset({"INSERT", "REPLACE", "COPY", "CREATE"})
-_ROUTINES = frozenset({"PROCEDURE", "FUNCTION", "TRIGGER", "PACKAGE", "TYPE", "PROC"})
-_STRINGS = frozenset({"s", "e", "n", "d", "o", "x"})
 _COPY_CHUNK = 4 << 20
 
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
@@ -118,15 +101,6 @@ def detect_dialect(head: str) -> str:
     return "mysql"
 
 
-def table_name(text: str) -> str:
-    """An identifier without its quotes; a qualified name keeps its dots."""
-    return ".".join(a or b or c or d for a, b, c, d in _NAME_PART.findall(text))
-
-
-def _names(text: str) -> list[str]:
-    return [a or b or c or d for a, b, c, d in _NAME_PART.findall(text.replace(".", " "))]
-
-
 @dataclass
 class TableState:
     """What is known of one table: name as first written, column names, tuple width."""
@@ -160,7 +134,7 @@ class Listener(Protocol):
     def bad(self, key: str, line: int, column: int | None) -> None: ...
 
 
-class Parser:
+class Parser(TokenStatements):
     """One pass over a dump, reporting to ``listener``; :meth:`run` yields after each unit of
     work (a line, a COPY chunk, a slow tuple) so the caller can hand batches out."""
 
@@ -283,7 +257,7 @@ class Parser:
     def _begin(self, raw_name: str, column_list: str | None) -> None:
         name = table_name(raw_name)
         key = name.lower()
-        names = dedupe_columns(_names(column_list)) if column_list is not None else None
+        names = dedupe_columns(column_names(column_list)) if column_list is not None else None
         table = self.tables.get(key)
         if table is None:
             table = self.tables[key] = TableState(name)
@@ -427,379 +401,3 @@ class Parser:
             for i, line in enumerate(chunk.split(b"\n")):
                 self._decode(line, first + i)
             raise decode_error(self._path, "utf-8", first) from None
-
-    # -- the token-at-a-time path ----------------------------------------------------------
-
-    def _slow(self, text: str, number: int, values: bool) -> Iterator[None]:
-        lexer = Lexer(self._next_text, self.mysql, number, text, self._pending)
-        if values:
-            yield from self._values(lexer)
-        while self._mode == "normal" and not lexer.at_line_end():
-            yield from self._statement(lexer)
-            if lexer.exhausted and lexer.at_line_end():
-                break
-
-    def _statement(self, lexer: Lexer) -> Iterator[None]:
-        token = lexer.next()
-        if token is None:
-            return
-        kind, text = token[0], token[1]
-        if kind == "p":
-            if text not in (";", "GO"):
-                self._skip(lexer)
-            return
-        word = text.upper() if kind == "w" else ""
-        if word in ("INSERT", "REPLACE"):
-            yield from self._insert(lexer)
-        elif word == "CREATE":
-            self._create(lexer)
-        elif word == "COPY":
-            self._copy_head(lexer)
-        else:
-            self._skip(lexer)
-
-    @staticmethod
-    def _is_end(token: Token) -> bool:
-        return token[0] == "p" and token[1] in (";", "GO")
-
-    def _skip(self, lexer: Lexer, routine: bool = False) -> None:
-        """To the end of the statement; a statement keyword opening a line ends it too. A
-        ``routine`` body ends only at ``END;`` or a ``GO`` line."""
-        previous = ""
-        while (token := lexer.next()) is not None:
-            kind, text = token[0], token[1]
-            if kind == "p" and (
-                text == "GO" or (text == ";" and (not routine or previous == "END"))
-            ):
-                return
-            if token[3] and not routine and kind == "w" and text.upper() in _STARTERS:
-                lexer.push(token)
-                return
-            previous = text.upper() if kind == "w" else ""
-
-    def _read_name(self, lexer: Lexer, first: Token | None = None) -> tuple[str, Token | None]:
-        pieces: list[str] = []
-        token = first if first is not None else lexer.next()
-        while token is not None and (
-            token[0] == "i"
-            or (
-                token[0] == "w"
-                and token[1].upper() not in ("VALUES", "VALUE", "SELECT", "SET", "DEFAULT", "FROM")
-            )
-        ):
-            pieces.append(token[1])
-            token = lexer.next()
-        return table_name("".join(pieces)), token
-
-    def _column_list(self, lexer: Lexer) -> str:
-        pieces: list[str] = []
-        while (token := lexer.next()) is not None and token[1] != ")":
-            if token[0] in ("i", "w"):
-                pieces.append(token[1])
-            elif token[1] == ",":
-                pieces.append(",")
-        return "".join(pieces)
-
-    def _insert(self, lexer: Lexer) -> Iterator[None]:
-        token = lexer.next()
-        while token is not None and token[0] == "w" and token[1].upper() in _MODIFIERS:
-            token = lexer.next()
-        if token is not None and token[0] == "w" and token[1].upper() in ("ALL", "FIRST"):
-            yield from self._insert_all(lexer)
-            return
-        if token is not None and token[0] == "w" and token[1].upper() == "INTO":
-            token = lexer.next()
-        yield from self._into(lexer, token, many=True)
-
-    def _into(self, lexer: Lexer, token: Token | None, many: bool) -> Iterator[None]:
-        """``name [(columns)] VALUES (...)[, (...)]``; one tuple only in ``INSERT ALL``."""
-        if token is None or self._is_end(token) or token[0] not in ("i", "w"):
-            if token is not None and not self._is_end(token):
-                self._skip(lexer)
-            return
-        name, token = self._read_name(lexer, token)
-        columns: str | None = None
-        if token is not None and token[1] == "(":
-            columns = self._column_list(lexer)
-            token = lexer.next()
-        if not name or token is None or token[1].upper() not in ("VALUES", "VALUE"):
-            if token is not None and not self._is_end(token):
-                self._skip(lexer)
-            return
-        self._begin(name, columns)
-        if many:
-            yield from self._values(lexer)
-            return
-        token = lexer.next()
-        if token is not None and token[1] == "(":
-            yield from self._tuple(lexer, token[2])
-        elif token is not None:
-            lexer.push(token)
-        self._end()
-
-    def _insert_all(self, lexer: Lexer) -> Iterator[None]:
-        while (token := lexer.next()) is not None:
-            if self._is_end(token):
-                return
-            if token[0] == "w" and token[1].upper() == "INTO":
-                yield from self._into(lexer, lexer.next(), many=False)
-            elif token[0] == "w" and token[1].upper() == "SELECT":
-                self._skip(lexer)
-                return
-
-    def _values(self, lexer: Lexer) -> Iterator[None]:
-        """Tuples of the open statement; back to lines as soon as a line of them is over."""
-        while True:
-            token = lexer.next()
-            if token is None:
-                self._end()
-                return
-            text = token[1]
-            if text == "(":
-                if not (yield from self._tuple(lexer, token[2])):
-                    self._end()
-                    return
-                if lexer.at_line_end():
-                    self._mode = "after"
-                    return
-            elif text == ",":
-                if lexer.at_line_end():
-                    self._mode = "values"
-                    return
-            elif self._is_end(token):
-                self._end()
-                return
-            elif token[0] == "w" and (token[3] or token[1].upper() in _STARTERS):
-                lexer.push(token)  # a statement without terminator (SSMS, SQLite)
-                self._end()
-                return
-            else:
-                self._end()
-                self._skip(lexer)  # ON DUPLICATE KEY UPDATE, RETURNING ...
-                return
-
-    def _tuple(self, lexer: Lexer, line: int) -> Generator[None, None, bool]:
-        """One tuple after its ``(``; returns False when the statement cannot go on."""
-        stmt = self._stmt
-        assert stmt is not None
-        values: list[str | None] = []
-        current: list[Token] = []
-        depth, broken, good = 1, False, True
-        while (token := lexer.next()) is not None:
-            kind, text = token[0], token[1]
-            if kind == "bad" or self._is_end(token):
-                broken = True
-                break
-            if text == "(":
-                depth += 1
-            elif text == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            if text == "," and depth == 1:
-                value, ok = _value(current, self.mysql)
-                values.append(value)
-                good = good and ok
-                current = []
-                if len(values) > self._max_columns:
-                    self._check_width(len(values))
-            else:
-                current.append(token)
-        else:
-            broken = True
-        if not broken and (current or values):
-            value, ok = _value(current, self.mysql)
-            values.append(value)
-            good = good and ok
-        if stmt.width is None and not broken and values:
-            self._set_width(stmt, len(values))
-        if broken or not good or len(values) != stmt.width:
-            column = min(len(values), stmt.width or len(values)) + 1
-            self._listener.bad(stmt.key, line, column)
-        elif any(
-            v is not None and len(v) * 4 > self._max_field and len(v.encode()) > self._max_field
-            for v in values
-        ):
-            self._listener.bad(stmt.key, line, None)
-        elif self._listener.wants(stmt.key):
-            self._listener.row(stmt.key, stmt.names, values, line)
-        else:
-            self._listener.count(stmt.key, 1)
-        yield None
-        return not broken
-
-    def _create(self, lexer: Lexer) -> None:
-        token = lexer.next()
-        while (
-            token is not None
-            and token[0] == "w"
-            and (
-                token[1].upper()
-                in ("TEMPORARY", "TEMP", "UNLOGGED", "OR", "REPLACE", "ALTER", "GLOBAL", "LOCAL")
-                or token[1].upper().startswith("DEFINER")
-            )
-        ):
-            token = lexer.next()
-        if token is None:
-            return
-        if token[0] == "w" and token[1].upper() in _ROUTINES:
-            self._skip(lexer, routine=self._routine_until_end)
-            return
-        if token[1].upper() != "TABLE":
-            lexer.push(token)
-            self._skip(lexer)
-            return
-        token = lexer.next()
-        if token is not None and token[1].upper() == "IF":
-            lexer.next()  # NOT
-            token = lexer.next()  # EXISTS
-            token = lexer.next()
-        name, token = self._read_name(lexer, token)
-        if token is None or token[1] != "(":
-            if token is not None and not self._is_end(token):
-                self._skip(lexer)
-            return
-        columns: list[str] = []
-        depth, at_start = 1, True
-        while depth and (token := lexer.next()) is not None:
-            kind, text = token[0], token[1]
-            if text == "(":
-                depth += 1
-            elif text == ")":
-                depth -= 1
-            elif text == "," and depth == 1:
-                at_start = True
-                continue
-            elif self._is_end(token):
-                break
-            elif at_start and depth == 1 and kind in ("i", "w"):
-                if kind == "i" or text.upper() not in _NOT_COLUMNS:
-                    columns.append(table_name(text))
-                    self._check_width(len(columns))
-            at_start = False
-        self.creates[name.lower()] = dedupe_columns(columns)
-        if token is not None and not self._is_end(token):
-            self._skip(lexer)
-
-    def _copy_head(self, lexer: Lexer) -> None:
-        name, token = self._read_name(lexer)
-        columns: str | None = None
-        if token is not None and token[1] == "(":
-            columns = self._column_list(lexer)
-            token = lexer.next()
-        if token is None or token[1].upper() != "FROM":
-            if token is not None and not self._is_end(token):
-                self._skip(lexer)
-            return
-        token = lexer.next()
-        if token is None or token[1].lower() != "stdin":
-            self._skip(lexer)
-            return
-        self._skip(lexer)
-        lexer.rest_of_line()
-        self._begin(name, columns)
-        self._mode = "copy"
-
-
-# -- values ------------------------------------------------------------------------------
-
-
-def _literal(token: Token, mysql: bool) -> tuple[str | None, bool]:
-    """The value of one token and whether it was a string literal."""
-    kind, text = token[0], token[1]
-    if kind == "s":
-        return unescape_standard(text[1:-1]), True
-    if kind == "e":
-        body = text[text.index("'") + 1 : -1]
-        return (unescape_mysql(body) if mysql else unescape_escape_string(body)), True
-    if kind == "n":
-        return unescape_standard(text[2:-1]), True
-    if kind == "d":
-        return text[text.index("$", 1) + 1 : text.rindex("$", 0, len(text) - 1)], True
-    if kind == "o":
-        start = text.index("'") + 2
-        return text[start:-2], True
-    if kind == "x":
-        return hex_value(text), True
-    if kind == "i":
-        return text[1:-1], True  # a double-quoted string (MySQL outside ANSI mode)
-    if text.upper() == "NULL":
-        return None, False
-    if text[:2] in ("0x", "0X"):
-        return hex_value(text), False
-    return text, False
-
-
-def _split_args(tokens: list[Token]) -> list[list[Token]]:
-    args: list[list[Token]] = [[]]
-    depth = 0
-    for token in tokens:
-        if token[1] == "(":
-            depth += 1
-        elif token[1] == ")":
-            depth -= 1
-        if token[1] == "," and depth == 0:
-            args.append([])
-        else:
-            args[-1].append(token)
-    return args
-
-
-def _evaluate(tokens: list[Token], mysql: bool) -> tuple[str | None, bool]:
-    """A value expression as dumps write them: a literal, possibly prefixed (``_utf8mb4``,
-    ``DATE``), cast (``::text``, ``CAST(.. AS ..)``), wrapped (``TO_DATE('..', fmt)``,
-    ``CONVERT(date, '..')``) or built (SQLite ``replace('..','\\n',char(10))``, ``||``)."""
-    parts: list[list[Token]] = [[]]
-    depth = 0
-    for token in tokens:
-        depth += token[1] == "("
-        depth -= token[1] == ")"
-        if depth == 0 and token[0] == "w" and token[1] == "||":
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    if len(parts) > 1:
-        pieces = [_evaluate(part, mysql) for part in parts]
-        if all(p[0] is not None for p in pieces):
-            return "".join(p[0] or "" for p in pieces), True
-        return None, False
-    if not tokens:
-        return None, False
-    head = tokens[0]
-    if len(tokens) == 1:
-        return _literal(head, mysql)
-    if head[0] == "w" and tokens[1][1] == "(" and tokens[-1][1] == ")":
-        name = head[1].upper()
-        args = _split_args(tokens[2:-1])
-        if name == "CAST":
-            inner = args[0]
-            for i, token in enumerate(inner):
-                if token[0] == "w" and token[1].upper() == "AS":
-                    return _evaluate(inner[:i], mysql)
-        values = [_evaluate(arg, mysql) for arg in args if arg]
-        if name in ("CHAR", "CHR", "NCHAR") and values:
-            try:
-                return "".join(chr(int(v or "")) for v, _ in values), True
-            except (ValueError, OverflowError):
-                pass
-        if name == "REPLACE" and len(values) == 3 and all(v is not None for v, _ in values):
-            return (values[0][0] or "").replace(values[1][0] or "", values[2][0] or ""), True
-        for value, is_string in values:
-            if is_string:
-                return value, True
-        return values[0] if values else (None, False)
-    if head[0] == "w" and head[1].upper() == "NULL":
-        return None, False
-    for token in tokens:
-        if token[0] in _STRINGS:
-            return _literal(token, mysql)
-    return "".join(t[1] for t in tokens), False
-
-
-def _value(tokens: list[Token], mysql: bool) -> tuple[str | None, bool]:
-    """(value, ok): an empty value (``(1,,2)``) is not ok."""
-    if not tokens:
-        return None, False
-    if len(tokens) == 1:
-        return _literal(tokens[0], mysql)[0], True
-    return _evaluate(tokens, mysql)[0], True

@@ -124,11 +124,14 @@ class CleanText(io.RawIOBase):
         self._bom = info.name == "utf-8-sig"
         self._ascii_safe = not info.name.startswith(("utf-16", "utf-32"))
         self._decoder = None if self._ascii_safe else info.incrementaldecoder(errors="replace")
-        self._pending: bytes | str = b"" if self._ascii_safe else ""
+        self._pending = b""
+        self._pending_text = ""  # UTF-16/32 streams: split after decoding
         self._out = b""
         self._pos = 0
         self._eof = False
         self._line = 0
+        self._partial = 0
+        """Bytes of the current, unfinished line already passed on."""
         self._first = 1
         self.junk_count = 0
         self.junk_lines: list[int] = []
@@ -192,30 +195,39 @@ class CleanText(io.RawIOBase):
 
     def _split(self, data: bytes | str) -> int:
         """Where the complete lines of ``data`` end (a final CR may precede an LF to come)."""
-        region = data[:-1] if not self._eof and data[-1:] in (b"\r", "\r") else data
         if self._eof:
             return len(data)
-        if isinstance(region, bytes):
+        if isinstance(data, bytes):
+            region = data[:-1] if data.endswith(b"\r") else data
             return max(region.rfind(b"\n"), region.rfind(b"\r")) + 1
-        return max(region.rfind("\n"), region.rfind("\r")) + 1
+        text = data[:-1] if data.endswith("\r") else data
+        return max(text.rfind("\n"), text.rfind("\r")) + 1
 
-    def _check_pending(self, pending: bytes | str, body_lines: int, scale: int) -> None:
-        tail = pending.rstrip(b"\r" if isinstance(pending, bytes) else "\r")  # type: ignore[arg-type]
-        if len(tail) * scale > self._max:
+    def _check_pending(
+        self, pending: bytes | str, body_lines: int, scale: int, emitted: int = 0
+    ) -> None:
+        size = len(pending) - (1 if pending[-1:] in (b"\r", "\r") else 0)
+        if (size + emitted) * scale > self._max:
             raise line_too_long(self._path, self._max, self._line + body_lines + 1)
 
     def _bytes_part(self, chunk: bytes) -> tuple[bytes, str | None]:
         """Complete lines of the stream so far: as they are (``None`` text) or decoded."""
-        data = self._pending + chunk  # type: ignore[operator]
+        data = self._pending + chunk
         if self._bom and self._line == 0 and data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
             self._bom = False
         cut = self._split(data)
         body, self._pending = data[:cut], data[cut:]
         lines = _lines_in(body) + (1 if self._eof and body and body[-1:] not in b"\r\n" else 0)
+        if body:
+            if self._partial and self._partial + _first_break(body) > self._max:
+                raise line_too_long(self._path, self._max, self._line + 1)
+            self._partial = 0
+        else:
+            self._check_pending(self._pending, 0, 1, self._partial)
         self._check_pending(self._pending, lines, 1)
         if not body:
-            return b"", ""
+            return self._stream_partial(), None
         self._first = self._line + 1
         if len(body) > self._max:
             for i, line in enumerate(body.splitlines(), start=1):
@@ -236,6 +248,33 @@ class CleanText(io.RawIOBase):
         text = self._by_line(body)
         self._line += lines
         return body, text
+
+    def _stream_partial(self) -> bytes:
+        """Pass on the start of a long unfinished line when it is clean UTF-8 needing no
+        transform, so that reading does not wait for its end (a decompression bomb of one
+        endless line must meet the ratio check while the first rows are read)."""
+        pending = self._pending
+        if not self._identity or self._eof or len(pending) < _CHUNK:
+            return b""
+        cut = len(pending)
+        while cut > len(pending) - 4 and cut > 0 and pending[cut - 1] & 0xC0 == 0x80:
+            cut -= 1  # not inside a multi-byte character
+        if cut and pending[cut - 1] >= 0xC0:
+            cut -= 1
+        if cut and pending[cut - 1 : cut] == b"\r":
+            cut -= 1
+        prefix = pending[:cut]
+        if b"\x00" in prefix:
+            return b""
+        try:
+            prefix.decode("utf-8")
+        except UnicodeDecodeError:
+            return b""
+        if not self.nonascii and not prefix.isascii():
+            self.nonascii = True
+        self._pending = pending[cut:]
+        self._partial += len(prefix)
+        return prefix
 
     def _by_line(self, body: bytes) -> str:
         out: list[str] = []
@@ -283,13 +322,13 @@ class CleanText(io.RawIOBase):
     def _text_part(self, chunk: bytes) -> str:
         assert self._decoder is not None
         decoded = self._decoder.decode(chunk, final=self._eof)
-        data = self._pending + decoded  # type: ignore[operator]
+        data = self._pending_text + decoded
         cut = self._split(data)
-        body, self._pending = data[:cut], data[cut:]
+        body, self._pending_text = data[:cut], data[cut:]
         lines = len(_LINE.findall(body)) - 1 if body else 0
         if self._eof and body and body[-1] not in "\r\n":
             lines += 1
-        self._check_pending(self._pending, lines, 2)
+        self._check_pending(self._pending_text, lines, 2)
         self._first = self._line + 1
         out: list[str] = []
         for i, match in enumerate(_LINE.finditer(body), start=1):
@@ -369,6 +408,14 @@ class CleanText(io.RawIOBase):
         elif plan.translated:
             text = text.replace(plan.delimiter, SENTINEL)
         return text
+
+
+def _first_break(data: bytes) -> int:
+    """Where the first line of ``data`` ends (its length without the break)."""
+    n, r = data.find(b"\n"), data.find(b"\r")
+    if n < 0 and r < 0:
+        return len(data)
+    return min(x for x in (n, r) if x >= 0)
 
 
 def _count_breaks(text: str, start: int, end: int) -> int:
