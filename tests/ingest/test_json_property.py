@@ -101,7 +101,7 @@ def _read(path: Path) -> int:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(DOCUMENTS)
 def test_random_json_reads_or_raises_the_error_tree(folder: Path, document: tuple) -> None:
@@ -138,7 +138,7 @@ def test_random_json_reads_or_raises_the_error_tree(folder: Path, document: tupl
         assert rows == len(records)  # every item is a row (objects by key, others as value)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=2500, deadline=None)
 @given(
     st.sampled_from([b"{", b"[", b'{"a": ', b"[{", b'[{"a": "', b"[" * 20_000, b'{"a":' * 20_000]),
     st.one_of(st.binary(max_size=3000), st.text(max_size=1000).map(lambda t: t.encode())),
@@ -154,3 +154,51 @@ def test_random_bytes_after_a_json_start(
         pass
     finally:
         path.unlink()
+
+
+def _outcome(path: Path) -> tuple:
+    try:
+        with open_input(path) as reader:
+            rows = reader.batches().read_all().to_pylist()
+            report = reader.report
+            return ("read", rows, report.malformed_rows, report.malformed_lines, report.complete)
+    except InputError as error:
+        return ("error", type(error).__name__, error.line, error.column, error.reason)
+
+
+@settings(
+    max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(VALUES, min_size=1, max_size=8),
+    st.sampled_from(["array", "wrapper", "values", "lines"]),
+    st.booleans(),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=1, max_value=97),
+)
+def test_chunk_size_changes_nothing(
+    folder: Path, records: list, shape: str, indent: bool, cut: int, chunk: int
+) -> None:
+    """Records, damage and their lines do not depend on where the scanner's chunks (or the
+    JSON Lines blocks) end."""
+    from leaktriage.ingest import _jsonlines, _jsonscan
+
+    if shape == "lines":
+        text = "\n".join(write(r, False) for r in records) + "\n"
+    elif shape == "values":
+        text = "\n".join(write([("r", r)], indent) for r in records)
+    elif shape == "wrapper":
+        text = write([("meta", [("n", Raw(1))]), ("data", records)], indent)
+    else:
+        text = write(records, indent)
+    if cut:  # damage: cut the text short, or splice a stray byte in
+        text = text[: len(text) - cut] if cut % 2 else text[:cut] + "}" + text[cut:]
+    path = folder / f"{next(_names)}-chunks.{'jsonl' if shape == 'lines' else 'json'}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    expected = _outcome(path)
+    default = _jsonscan.CHUNK_BYTES, _jsonlines.BLOCK_BYTES
+    try:
+        _jsonscan.CHUNK_BYTES = _jsonlines.BLOCK_BYTES = chunk
+        assert _outcome(path) == expected
+    finally:
+        _jsonscan.CHUNK_BYTES, _jsonlines.BLOCK_BYTES = default

@@ -3,7 +3,7 @@
 Whatever the input, ``open_input`` followed by a sample, a full read and the report either
 works or raises an error of the tree (:class:`LeakTriageError`), never anything else; it
 stays within its limits (small ones here, so that breaking them is likely) and time; and no
-message carries the planted value. 60 examples per property by default (the whole file in
+message carries the planted value. 200 examples per property by default (the whole file in
 well under a minute on 2 loaded cores); for a longer fuzzing run::
 
     LEAKTRIAGE_FUZZ_EXAMPLES=2000 pytest tests/ingest/test_properties.py
@@ -27,7 +27,7 @@ from ingest_corpus import PLANTED, archive
 from leaktriage.errors import LeakTriageError
 from leaktriage.ingest import IngestOptions, open_input
 
-EXAMPLES = int(os.environ.get("LEAKTRIAGE_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("LEAKTRIAGE_FUZZ_EXAMPLES", "200"))
 #: Per example: generous for a loaded 2-core machine; a hang or a bomb takes far longer.
 MAX_SECONDS = 20.0
 LIMITS = IngestOptions(
@@ -39,7 +39,7 @@ LIMITS = IngestOptions(
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=EXAMPLES <= 60,  # the quick run is reproducible; a fuzzing run explores
+    derandomize=EXAMPLES <= 200,  # the quick run is reproducible; a fuzzing run explores
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 MAGIC = [

@@ -261,3 +261,11 @@ def test_colons_in_times_and_urls_do_not_win_over_commas(make: Maker) -> None:
     rows, report = read(make("t.csv", text))
     assert report.delimiter == "," and report.columns == ["id", "visto", "url"]
     assert rows[5] == ["5", "2024-01-01 12:05:00", "http://example.pe/5"]
+
+
+def test_windows_paths_are_not_read_as_escapes(make: Maker) -> None:
+    paths = ["C:\\Users\\ana\\file.txt", "C:\\Temp\\new", "D:\\b\\c\\", "\\\\server\\share"]
+    text = BANNER + "id,ruta\n" + "".join(f"{i},{p}\n" for i, p in enumerate(paths * 10))
+    rows, report = read(make("paths.csv", text))
+    assert [r[1] for r in rows] == paths * 10
+    assert report.malformed_lines == [1]

@@ -25,6 +25,7 @@ from leaktriage.engines.base import quote_ident
 from leaktriage.evidence._context import TriageContext
 from leaktriage.evidence.operator import OPERATOR_TYPES
 from leaktriage.exposure.tiers import TierRules
+from leaktriage.match.bridge import bridge_links
 from leaktriage.vocab import PRESENCE_ONLY_TYPES
 
 __all__ = ["compute", "store"]
@@ -73,6 +74,8 @@ def compute(
         rules = replace(rules, tiers=tiers)
     cands = []
     params: list[Any] = []
+    if not e.table_exists("bridged_rows"):  # triage fills it (match.bridge.bridge_links)
+        bridge_links(e, [])
     for target in ctx.of_kind("source"):
         cands.append(
             f"""select c.leak_row, ? as source, c.rank, c.confidence, c.bridged, t.customer_ref,

@@ -1,22 +1,28 @@
 """Delimited text through pyarrow's streaming CSV reader: the fast path, no per-row Python.
 
-A clean file (one-character delimiter, text the sniffed encoding decodes) goes straight to
-pyarrow. Anything else goes through :class:`~._textstream.CleanText` first, which blanks junk
-lines (counted as malformed with their line numbers), decodes line by line, translates
-multi-character and whitespace delimiters to one character and backslash escapes to marks
-that :func:`~._textstream.restore` puts back per column after parsing. A clean-looking file
-that turns out to hold undecodable lines after the sniffed head is read again that way (rows
-already handed out are not handed out twice).
+Text in an ASCII-compatible encoding reaches pyarrow through
+:class:`~._textstream.CleanText`, whose clean path (a chunk that decodes and holds no NUL)
+costs a C-speed check and passes the bytes on untouched. Otherwise it blanks junk lines
+(counted as malformed with their line numbers), decodes line by line (a CP1252 line in a UTF-8
+file is read, not lost), translates multi-character and whitespace delimiters to one character
+and backslash escapes to marks that :func:`~._textstream.restore` puts back per column after
+parsing. UTF-16/32 files go straight to pyarrow unless they need that cleaning; one that turns
+out undecodable after the sniffed head is read again through it (rows already handed out are
+not handed out twice). The encoding is decided on the good lines of the head: binary junk
+lines are no reason to read UTF-8 text as CP1252.
 
 Malformed rows (wrong field count) are skipped by pyarrow's ``invalid_row_handler``, which only
 counts them (it must never raise: an exception there aborts the process). Rows with an oversized
 field are dropped per batch with vectorized lengths. pyarrow does not know physical line
 numbers once quoted fields may hold newlines, so when a pass found malformed rows a second,
 Python ``csv`` pass locates them (only the first ``max_malformed_lines_kept``, stopping early).
+Lines before the data that are not records (a banner, a header with the wrong number of
+fields) are skipped and counted as malformed with their line numbers.
 
 Limits: more columns than ``max_columns`` is refused up front; a physical line over
-``max_line_bytes`` is refused as soon as it is seen (pyarrow's block size is capped just above
-the limit, so a longer line cannot fit a block and is then located by a linear scan).
+``max_line_bytes`` is refused as soon as that much of it is read (CleanText counts it; on the
+direct path pyarrow's block size is capped just above the limit, so a longer line cannot fit a
+block and is then located by a linear scan).
 """
 
 from __future__ import annotations

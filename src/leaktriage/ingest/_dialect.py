@@ -26,6 +26,7 @@ __all__ = [
     "SENTINEL",
     "TextDialect",
     "allow_big_fields",
+    "has_header",
     "is_decoration",
     "is_junk_line",
     "sniff_dialect",
@@ -262,7 +263,7 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
     if "'" in sample:
         quotes.append("'")
     escapes: list[str | None] = [None]
-    if "\\" in sample:
+    if "\\" in sample and _ESCAPE_EVIDENCE.search(sample):
         escapes.append("\\")
     found: list[_Candidate] = []
     for token in (*_SINGLE, *_MULTI):
@@ -274,6 +275,11 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
         if sum(1 for line in stripped if pattern.search(line)) >= need:
             found.extend(_Candidate(" ", run, q, e) for q in quotes for e in escapes)
     return found
+
+
+_ESCAPE_EVIDENCE = re.compile(r"(?m)(?:^|[,;|\t])\\N(?:[,;|\t]|$)|\\[,;|\t\"']|\\$")
+"""MySQL-style escapes: a ``\\N`` field, an escaped delimiter or quote, an escaped line break
+(a Windows path alone is no reason to read backslashes as escapes)."""
 
 
 def _space_split_plausible(records: list[list[str]], width: int) -> bool:
@@ -344,7 +350,8 @@ def _kind(value: str) -> str:
     return "text"
 
 
-def _has_header(records: list[list[str]]) -> bool:
+def has_header(records: list[list[str]]) -> bool:
+    """Whether the first of ``records`` (text cells) names the columns of the others."""
     first = records[0]
     kinds = [_kind(v) for v in first]
     named = [v for v, k in zip(first, kinds, strict=True) if k != "empty"]
@@ -364,6 +371,9 @@ def _has_header(records: list[list[str]]) -> bool:
         return True
     # All-text columns: a header word seldom reappears as a value below it.
     return all(first[i] not in {r[i] for r in data} and "_" in first[i] for i in range(len(first)))
+
+
+_has_header = has_header  # the name the spreadsheet reader imports
 
 
 def _head_lines(text: str, complete: bool) -> tuple[list[str], int, int]:
@@ -464,7 +474,7 @@ def sniff_dialect(
     dialect.split_once = split_once
     dialect.records = records
     if header is None:
-        header = _has_header(records)
+        header = has_header(records)
     dialect.header = header
     skip = first_line - 1
     if header:

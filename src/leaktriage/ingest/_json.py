@@ -38,10 +38,11 @@ import pyarrow as pa
 from leaktriage.errors import InputError, InputRejected
 
 from ._jsonflat import Flattener, column_names, decode
-from ._jsonscan import Damage, Located, Piece, Scanner, locate, pieces
+from ._jsonlines import read_lines, reason
+from ._jsonscan import Damage, Located, Piece, Span, locate, pieces
 from ._limits import Tally
 from ._model import IngestOptions
-from ._rows import TextFormatReader, string_schema, text_stream
+from ._rows import TextFormatReader, decode_error, string_schema, text_stream
 from ._sniff import Encoding
 
 __all__ = ["JsonReader", "KEY_SCAN_RECORDS", "MAX_DEPTH_CAP"]
@@ -54,6 +55,8 @@ KEY_SCAN_RECORDS = 200_000
 MAX_DEPTH_CAP = 500
 """``max_json_depth`` above this is treated as this (flattening recurses per level)."""
 
+_BROKEN = object()
+"""What :meth:`JsonReader._decode` returns for a damaged record."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NO_RECORDS = "empty input: no records in the JSON (the top-level value is a scalar)"
 
@@ -61,9 +64,11 @@ _NO_RECORDS = "empty input: no records in the JSON (the top-level value is a sca
 class _Utf8(io.RawIOBase):
     """Re-encodes a text stream as UTF-8 bytes (the scanner and line reader read UTF-8)."""
 
-    def __init__(self, text: io.TextIOBase) -> None:
+    def __init__(self, text: io.TextIOBase, path: str, codec: str) -> None:
         super().__init__()
         self._text = text
+        self._path = path
+        self._codec = codec
         self._pending = b""
 
     def readable(self) -> bool:
@@ -71,7 +76,10 @@ class _Utf8(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while not self._pending:
-            chunk = self._text.read(65536)
+            try:
+                chunk = self._text.read(65536)
+            except UnicodeDecodeError:
+                raise decode_error(self._path, self._codec) from None
             if not chunk:
                 return 0
             self._pending = chunk.encode("utf-8", "surrogatepass")
@@ -167,40 +175,74 @@ class JsonReader(TextFormatReader):
         raw = self._open(on_bytes)
         if self._codec in ("utf-8", "utf-8-sig"):
             return raw
-        return cast(BinaryIO, io.BufferedReader(_Utf8(text_stream(raw, self._codec))))
+        text = text_stream(raw, self._codec)
+        return cast(BinaryIO, io.BufferedReader(_Utf8(text, self._path, self._codec)))
 
     # -- records ------------------------------------------------------------------------------
 
     def _records(self, stream: BinaryIO, tally: Tally) -> Iterator[tuple[int, Any]]:
-        """(line, decoded record) pairs; malformed ones are counted (or raise in fail mode)."""
+        """(line, decoded record) pairs; malformed ones are counted (or raise in fail mode).
+
+        For a JSON document the line is where the whitespace before the record starts (only
+        damage needs it exact)."""
         if self.format == "jsonl":
-            yield from self._lines(stream, tally)
+            limit = self._options.max_line_bytes
+            yield from read_lines(stream, tally, self._path, self._depth, limit)
             return
         assert self._where is not None
         limit = self._options.max_line_bytes
         for item in pieces(stream, self._where, self._depth, limit, self._path):
-            if type(item) is Damage:
-                damage = cast(Damage, item)
-                line, column, reason = damage.line, damage.column, damage.reason
-                if damage.tail is not None:
-                    try:
-                        decode(damage.tail.data.decode("utf-8", "replace"))
-                    except ValueError as error:  # where the decoder stops: the first fault
-                        line, column = self._where_in(damage.tail, error)
-                        reason = f"malformed JSON ({_reason(error)})"
-                self._damaged(tally, line, column, reason)
+            kind = type(item)
+            if kind is Span:
+                span = cast(Span, item)
+                try:
+                    many = decode(b"[" + span.text + b"]")
+                except ValueError:
+                    many = None
+                if many is not None:
+                    line = span.first_line
+                    for record in many:
+                        yield line, record
+                    continue
+                for piece in span.pieces():  # one of them is damaged: find it
+                    record = self._decode(piece, tally)
+                    if record is _BROKEN:
+                        return
+                    yield piece.line, record
+                continue
+            if kind is Damage:
+                self._damage(cast(Damage, item), tally)
                 return
             piece = cast(Piece, item)
+            record = self._decode(piece, tally)
+            if record is _BROKEN:
+                return
+            yield piece.line, record
+
+    def _decode(self, piece: Piece, tally: Tally) -> Any:
+        """One record, or :data:`_BROKEN` once its damage is counted (or raised)."""
+        data = piece.data
+        if not data or data.isspace():
+            self._damaged(tally, piece.line, piece.column, "empty item in the JSON array")
+            return _BROKEN
+        try:
+            return decode(data)
+        except UnicodeDecodeError:
+            self._damaged(tally, _first_line(piece), None, "text is not valid UTF-8")
+        except ValueError as error:
+            line, column = self._where_in(piece, error)
+            self._damaged(tally, line, column, f"malformed JSON ({reason(error)})")
+        return _BROKEN
+
+    def _damage(self, damage: Damage, tally: Tally) -> None:
+        line, column, why = damage.line, damage.column, damage.reason
+        if damage.tail is not None:
             try:
-                record = decode(piece[0].decode("utf-8"))
-            except UnicodeDecodeError:
-                self._damaged(tally, _first_line(piece), None, "text is not valid UTF-8")
-                return
-            except ValueError as error:
-                line, column = self._where_in(piece, error)
-                self._damaged(tally, line, column, f"malformed JSON ({_reason(error)})")
-                return
-            yield piece[1], record  # (the line of the separator before it: unused when good)
+                decode(damage.tail.data.decode("utf-8", "replace"))
+            except ValueError as error:  # where the decoder stops: the first fault
+                line, column = self._where_in(damage.tail, error)
+                why = f"malformed JSON ({reason(error)})"
+        self._damaged(tally, line, column, why)
 
     def _where_in(self, piece: Piece, error: ValueError) -> tuple[int, int | None]:
         lineno = getattr(error, "lineno", None)
@@ -218,46 +260,6 @@ class JsonReader(TextFormatReader):
         tally.bad(line)
         self.complete = False
         log.warning("%s: JSON damaged at line %d, reading stopped there", self._path, line)
-
-    def _lines(self, stream: BinaryIO, tally: Tally) -> Iterator[tuple[int, Any]]:
-        limit = self._options.max_line_bytes
-        depth = self._depth
-        fail = tally.fail
-        readline = stream.readline
-        number = 0
-        while True:
-            line = readline(limit + 1)
-            if not line:
-                return
-            number += 1
-            if len(line) > limit and not line.endswith(b"\n"):
-                raise InputRejected(
-                    f"a line longer than {limit} bytes (max_line_bytes)",
-                    path=self._path,
-                    line=number,
-                )
-            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            if not line.strip():
-                continue
-            if line.count(b"[") + line.count(b"{") > depth:
-                scanner = Scanner(depth, self._path)
-                scanner.line = number
-                scanner.feed(line)  # exact: raises when too deep
-            try:
-                record = decode(line.decode("utf-8"))
-            except (ValueError, RecursionError) as error:
-                if fail:
-                    column = getattr(error, "colno", None)
-                    raise InputError(
-                        f"malformed JSON line ({_reason(error)})",
-                        path=self._path,
-                        line=number,
-                        column=column,
-                    ) from None
-                tally.bad(number)
-                continue
-            yield number, record
 
     # -- columns ------------------------------------------------------------------------------
 
@@ -319,11 +321,3 @@ class JsonReader(TextFormatReader):
             log.warning("%s: %d records hold keys first seen after the key scan", self._path, late)
         if flat.truncated:
             log.warning("%s: %d strings cut to max_field_bytes", self._path, flat.truncated)
-
-
-def _reason(error: BaseException) -> str:
-    """The decoder's own words (fixed phrases such as "Expecting ',' delimiter"), no value."""
-    if isinstance(error, RecursionError):
-        return "nested too deeply"
-    message = getattr(error, "msg", None)
-    return message if isinstance(message, str) else "invalid"

@@ -68,12 +68,14 @@ _exact = json.JSONDecoder(
 _NEGATIVE_ZERO = re.compile(r"-0(?![.0-9eE])")
 
 
-def decode(text: str) -> Any:
+def decode(raw: str | bytes) -> Any:
     """``text`` → value: objects ``dict``, arrays ``list``, strings ``str``, integers ``int``
     (exact: read back as written) and other numbers :class:`Number` (the text written; never a
     float). Control characters inside strings are accepted (exports hold raw tabs). Integers
     ``int`` cannot hold as written (``-0``, over 4300 digits) are decoded as :class:`Number`.
+    Bytes are UTF-8 (:class:`UnicodeDecodeError` otherwise).
     """
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if "-0" in text and _NEGATIVE_ZERO.search(text):
         return _exact(text)
     try:

@@ -289,14 +289,55 @@ def _key_before(head: bytes, colon: int) -> str:
     return raw.decode("utf-8", "replace")[:128]
 
 
+class Span:
+    """Several whole records of one chunk, written ``rec,rec,…`` (as in their array).
+
+    ``text`` wrapped in brackets decodes all of them in one call of the C decoder; when that
+    fails, :meth:`pieces` gives them one by one (with their lines) to find the damaged one.
+    """
+
+    __slots__ = ("_chunk", "_starts", "_ends", "_lines", "_columns", "count")
+
+    def __init__(
+        self,
+        chunk: bytes,
+        starts: list[int],
+        ends: list[int],
+        lines: list[int],
+        columns: list[int],
+    ) -> None:
+        self._chunk = chunk
+        self._starts = starts
+        self._ends = ends
+        self._lines = lines
+        self._columns = columns
+        self.count = len(starts)
+
+    @property
+    def first_line(self) -> int:
+        return self._lines[0]
+
+    @property
+    def text(self) -> bytes:
+        return self._chunk[self._starts[0] : self._ends[-1]]
+
+    def pieces(self) -> Iterator[Piece]:
+        chunk = self._chunk
+        for a, b, line, column in zip(
+            self._starts, self._ends, self._lines, self._columns, strict=True
+        ):
+            yield Piece(chunk[a:b], line, column)
+
+
 def pieces(
     stream: BinaryIO,
     where: Located,
     max_depth: int,
     max_record_bytes: int,
     path: str | None,
-) -> Iterator[Piece | Damage]:
-    """The records of a document as byte pieces, then at most one :class:`Damage`.
+) -> Iterator[Piece | Span | Damage]:
+    """The records of a document as byte pieces (or spans of them), then at most one
+    :class:`Damage`.
 
     Array mode cuts the records array at its commas (a trailing comma is tolerated); values
     mode cuts after each top-level value. Past the records array, the rest of the document is
@@ -332,30 +373,59 @@ def pieces(
         if newline >= 0:
             line_start = base + newline + 1
         if closed:
-            if top_array and chunk.strip(_WHITESPACE):
+            if top_array and not chunk.isspace():
                 yield _extra(chunk, line)
                 return
-            if ((cls == CLOSE) & (before == 0)).any():
-                yield Damage("unbalanced brackets after the JSON records", scanner.line)
+            broken = _unbalanced(chunk, pos, cls, before, 0, line)
+            if broken is not None:
+                yield broken
                 return
             continue
         if array_mode:
             cut = np.flatnonzero((before == depth) & ((cls == COMMA) | (cls == CLOSE)))
         else:
-            if ((cls == CLOSE) & (before == 0)).any():
-                cut = np.flatnonzero((cls == CLOSE) & (before <= 1))
-            else:
-                cut = np.flatnonzero((cls == CLOSE) & (before == 1))
-        lo = 0
-        for i in cut.tolist():
-            at = int(pos[i])
-            is_close = int(cls[i]) == CLOSE
-            if not array_mode and int(before[i]) == 0:
-                yield Damage("unbalanced brackets in the JSON", line + chunk.count(b"\n", lo, at))
-                return
-            end = at if array_mode else at + 1
-            pending.append(chunk[lo:end])
-            data = b"".join(pending) if len(pending) > 1 else pending[0]
+            cut = np.flatnonzero((cls == CLOSE) & (before <= 1))
+        ats = pos[cut]
+        kinds = cls[cut]
+        stop: int | None = None  # where the records end in this chunk
+        ending = np.flatnonzero(kinds == CLOSE) if array_mode else np.flatnonzero(before[cut] == 0)
+        if ending.size:
+            stop = int(ending[0])
+            ats = ats[: stop + 1]
+        if ats.size == 0:
+            pending.append(chunk)
+            pending_size += len(chunk)
+            if pending_size > max_record_bytes:
+                _too_long(max_record_bytes, path, start_line)
+            continue
+        ends = ats if array_mode else ats + 1
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        starts[1:] = ats[:-1] + 1
+        if stop is not None and not array_mode:
+            # A close below the top level: the pieces before it are sound, it is not.
+            ends, starts = ends[:-1], starts[:-1]
+        # Lines and byte columns of every piece start, vectorized.
+        breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
+        if breaks.size:
+            index = np.searchsorted(breaks, starts, side="left")
+            lines = (index + line).tolist()
+            after_break = breaks[np.maximum(index - 1, 0)] + 1
+            begins = np.where(index > 0, after_break, chunk_line_start - base)
+        else:
+            lines = [line] * starts.size
+            begins = np.full(starts.size, chunk_line_start - base)
+        columns = (starts - begins + 1).tolist()
+        lengths = ends - starts
+        if lengths.size and int(lengths.max()) > max_record_bytes:
+            k = int(np.argmax(lengths > max_record_bytes))
+            _too_long(max_record_bytes, path, start_line if k == 0 else lines[k])
+        starts_l = starts.tolist()
+        ends_l = ends.tolist()
+        if starts_l:
+            # The first piece may have begun in an earlier chunk.
+            pending.append(chunk[: ends_l[0]])
+            data = b"".join(pending)
             pending.clear()
             pending_size = 0
             if len(data) > max_record_bytes:
@@ -363,39 +433,66 @@ def pieces(
             if data and not data.isspace():
                 records += 1
                 yield Piece(data, start_line, start_column)
-            elif not is_close:
+            elif len(starts_l) > 1 or stop is None:
                 yield Damage("empty item in the JSON array", start_line, start_column)
                 return
-            line += chunk.count(b"\n", lo, at + 1)
-            lo = at + 1
-            start_line = line
-            found = chunk.rfind(b"\n", 0, lo)
-            start_column = base + lo - (base + found + 1 if found >= 0 else chunk_line_start) + 1
-            if array_mode and is_close:
-                if chunk[at] != ord("]"):
-                    yield Damage("mismatched bracket closing the JSON array", start_line)
-                    return
-                closed = True
-                rest = chunk[lo:]
-                if top_array and rest.strip(_WHITESPACE):
-                    yield _extra(rest, start_line)
-                    return
-                break
-        if closed:
+            if array_mode and stop is not None and len(starts_l) > 1:
+                trailing = chunk[starts_l[-1] : ends_l[-1]]
+                if not trailing or trailing.isspace():  # ``[1, 2,]``: tolerated
+                    del starts_l[-1], ends_l[-1], lines[-1], columns[-1]
+            if len(starts_l) > 1:
+                if array_mode:
+                    span = Span(chunk, starts_l[1:], ends_l[1:], lines[1:], columns[1:])
+                    records += span.count
+                    yield span
+                else:
+                    for k in range(1, len(starts_l)):
+                        records += 1
+                        yield Piece(chunk[starts_l[k] : ends_l[k]], lines[k], columns[k])
+        last = int(ats[-1]) + 1
+        start_line = line + chunk.count(b"\n", 0, last)
+        found = chunk.rfind(b"\n", 0, last)
+        start_column = last - (found + 1 if found >= 0 else chunk_line_start - base) + 1
+        if stop is not None:
+            if not array_mode:
+                yield Damage("unbalanced brackets in the JSON", start_line)
+                return
+            at = int(ats[-1])
+            if chunk[at] != ord("]"):
+                yield Damage("mismatched bracket closing the JSON array", start_line)
+                return
+            closed = True
+            rest = chunk[at + 1 :]
+            if top_array and rest and not rest.isspace():
+                yield _extra(rest, start_line)
+                return
+            broken = _unbalanced(chunk, pos, cls, before, int(cut[stop]) + 1, line)
+            if broken is not None:
+                yield broken
+                return
             continue
-        tail = chunk[lo:]
+        tail = chunk[last:]
         if tail:
             pending.append(tail)
-            pending_size += len(tail)
-        if pending_size > max_record_bytes:
-            _too_long(max_record_bytes, path, start_line)
+            pending_size = len(tail)
     if scanner.in_string or scanner.depth != 0:
-        tail = Piece(b"".join(pending), start_line, start_column) if pending else None
-        yield Damage("the JSON ends early (truncated)", scanner.line, None, tail)
+        tail_piece = Piece(b"".join(pending), start_line, start_column) if pending else None
+        yield Damage("the JSON ends early (truncated)", scanner.line, None, tail_piece)
     elif array_mode and not closed:
         yield Damage("the JSON array does not close", scanner.line)
-    elif not array_mode and b"".join(pending).strip(_WHITESPACE):
+    elif not array_mode and pending and not b"".join(pending).isspace():
         yield Damage("a top-level JSON value that is not an object or array", start_line)
+
+
+def _unbalanced(
+    chunk: bytes, pos: np.ndarray, cls: np.ndarray, before: np.ndarray, first: int, line: int
+) -> Damage | None:
+    """A close with nothing open, from event ``first`` of the chunk on (past the records)."""
+    extra = np.flatnonzero((cls[first:] == CLOSE) & (before[first:] == 0))
+    if not extra.size:
+        return None
+    at = int(pos[first + int(extra[0])])
+    return Damage("unbalanced brackets after the JSON records", line + chunk.count(b"\n", 0, at))
 
 
 def _too_long(limit: int, path: str | None, line: int) -> None:

@@ -74,6 +74,10 @@ def _reader_for(part: Part, display: str, options: IngestOptions) -> FormatReade
         raise InputError(_NOT_DATA, path=display)
     complete = len(head) <= size
     head = head[:size]
+    if not options.encoding:
+        from ._sqlbinary import sniff_head
+
+        head = sniff_head(head, complete)  # a dump's raw binary keys must not decide encoding
     try:
         encoding = sniff_encoding(head, complete, options.encoding)
     except LookupError:

@@ -253,6 +253,7 @@ class SqlReader(TextFormatReader):
         self._found: dict[str, _Table] = {}
         self._states: dict[str, TableState] = {}
         self._creates: dict[str, list[str]] = {}
+        self._binary: dict[str, frozenset[str]] = {}
         self._prescan()
         self.tables = [
             TableInfo(self._states[key].name, table.rows, list(self._states[key].columns))
@@ -273,6 +274,7 @@ class SqlReader(TextFormatReader):
         listener: Listener,
         tables: dict[str, TableState] | None = None,
         creates: dict[str, list[str]] | None = None,
+        binary: dict[str, frozenset[str]] | None = None,
     ) -> Parser:
         return Parser(
             source,
@@ -283,6 +285,7 @@ class SqlReader(TextFormatReader):
             max_field_bytes=self._options.max_field_bytes,
             tables=tables,
             creates=creates,
+            binary=binary,
         )
 
     def _prescan(self) -> None:
@@ -297,6 +300,7 @@ class SqlReader(TextFormatReader):
         self._found = scan.found
         self._states = parser.tables
         self._creates = parser.creates
+        self._binary = parser.binary
         log.debug("sql pre-scan: %d tables with data", len(self._found))
 
     def select(self, name: str) -> None:
@@ -326,7 +330,13 @@ class SqlReader(TextFormatReader):
         with self._open(on_bytes) as raw:
             source = LineSource(raw, self._codec, self._path, self._options.max_line_bytes)
             source.skip_to(table.first_offset, table.first_line)
-            parser = self._parser(source, listener, tables=state, creates=dict(self._creates))
+            parser = self._parser(
+                source,
+                listener,
+                tables=state,
+                creates=dict(self._creates),
+                binary=dict(self._binary),
+            )
             for _ in parser.run(stop_offset=table.end_offset):
                 if listener.ready:
                     yield from listener.ready

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from leaktriage.errors import InputRejected
 
 from ._rows import decode_error, dedupe_columns, numbered_columns
+from ._sqlbinary import hex_literals, needs_rewrite
 from ._sqlfast import (
     CSV_MIN_BYTES,
     copy_columns,
@@ -149,8 +150,10 @@ class Parser(TokenStatements):
         max_field_bytes: int,
         tables: dict[str, TableState] | None = None,
         creates: dict[str, list[str]] | None = None,
+        binary: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.source = source
+        source.rewrite = self._binary_literals
         self.dialect = dialect
         self.mysql = dialect == "mysql"
         self._path = path
@@ -160,6 +163,7 @@ class Parser(TokenStatements):
         self._pending = max(max_field_bytes, 1 << 20) + (1 << 20)
         self.tables: dict[str, TableState] = tables if tables is not None else {}
         self.creates: dict[str, list[str]] = creates if creates is not None else {}
+        self.binary: dict[str, frozenset[str]] = binary if binary is not None else {}
         self._stmt: _Statement | None = None
         self._mode = "normal"
         self.clean_offset = 0
@@ -169,6 +173,46 @@ class Parser(TokenStatements):
         self._routine_until_end = dialect not in ("postgresql", "mysql")
 
     # -- lines ---------------------------------------------------------------------------
+
+    def _binary_literals(self, raw: bytes) -> bytes:
+        """A raw line with its binary literals as hex (see :mod:`._sqlbinary`); ordinary lines
+        of a dump without declared binary columns pass after two C-level scans."""
+        flags: list[bool] | None = None
+        start = 0
+        if self.binary and b"'" in raw:
+            start, flags = self._binary_columns(raw)
+        if not (flags and any(flags)) and not needs_rewrite(raw, self.source.decodable):
+            return raw
+        if not self.binary:
+            start, flags = self._binary_columns(raw)
+        return hex_literals(raw, start, self.mysql, self.source.decodable, flags)[0]
+
+    def _binary_columns(self, raw: bytes) -> tuple[int, list[bool] | None]:
+        """Where a line's tuples start, and which of their columns are declared binary
+        (``None`` when unknown: a line that is not a statement head or a line of tuples)."""
+        head = _HEAD.match(raw)
+        if head is not None:
+            key = table_name(head.group(1).decode("utf-8", "replace")).lower()
+            listed = head.group(2)
+            if listed is not None:
+                order = column_names(listed.decode("utf-8", "replace"))
+            else:
+                known = self.tables.get(key)
+                order = known.columns if known is not None else self._created(key)
+            return head.end(), self._flags(key, order)
+        stmt = self._stmt
+        if stmt is not None and raw.lstrip()[:1] in (b"(", b","):
+            return 0, self._flags(stmt.key, stmt.names or self.tables[stmt.key].columns)
+        return 0, None
+
+    def _created(self, key: str) -> list[str]:
+        return self.creates.get(key) or self.creates.get(key.rsplit(".", 1)[-1]) or []
+
+    def _flags(self, key: str, order: list[str]) -> list[bool] | None:
+        declared = self.binary.get(key) or self.binary.get(key.rsplit(".", 1)[-1])
+        if not declared:
+            return None
+        return [name.lower() in declared for name in order]
 
     def _decode(self, raw: bytes, number: int) -> str:
         try:

@@ -13,6 +13,7 @@ from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
 from ._rows import dedupe_columns
+from ._sqlbinary import BINARY_TYPES
 from ._sqllex import Lexer, Token
 from ._sqlvalues import table_name, value
 
@@ -37,6 +38,7 @@ class TokenStatements:
 
     mysql: bool
     creates: dict[str, list[str]]
+    binary: dict[str, frozenset[str]]
     _mode: str
     _stmt: _Statement | None
     _listener: Listener
@@ -290,7 +292,8 @@ class TokenStatements:
                 self._skip(lexer)
             return
         columns: list[str] = []
-        depth, at_start = 1, True
+        binary: set[str] = set()
+        depth, at_start, typed = 1, True, False
         while depth and (token := lexer.next()) is not None:
             kind, text = token[0], token[1]
             if text == "(":
@@ -306,8 +309,17 @@ class TokenStatements:
                 if kind == "i" or text.upper() not in _NOT_COLUMNS:
                     columns.append(table_name(text))
                     self._check_width(len(columns))
+                    typed = True
+                    at_start = False
+                    continue
+            elif typed and depth == 1 and kind == "w" and text.lower() in BINARY_TYPES:
+                # The type right after the name: binary columns' plain literals become hex.
+                binary.add(columns[-1].lower())
+            typed = False
             at_start = False
         self.creates[name.lower()] = dedupe_columns(columns)
+        if binary:
+            self.binary[name.lower()] = frozenset(binary)
         if token is not None and not self._is_end(token):
             self._skip(lexer)
 

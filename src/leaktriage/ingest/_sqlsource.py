@@ -1,15 +1,19 @@
 """Physical lines of a dump as UTF-8 bytes, with byte offsets, line numbers and the line limit.
 
 Every dump is read as UTF-8 bytes: UTF-8 input as is (its validity is checked where values are
-decoded), anything else transcoded block by block. Reading by blocks lets a line longer than
+decoded); a single-byte encoding (CP1252, Latin-1, ...) line by line, after :attr:`rewrite`
+(the binary literals of :mod:`._sqlbinary` must be found in the raw bytes, before decoding);
+anything else (UTF-16) transcoded block by block. Reading by blocks lets a line longer than
 ``max_line_bytes`` be refused as soon as that many bytes are buffered, never after reading it
 whole, and lets PostgreSQL ``COPY`` data go out in multi-megabyte chunks of whole lines.
-Offsets count bytes of that UTF-8 stream, so a later pass can skip straight to a table.
+Offsets count bytes of the input (of the UTF-8 stream for UTF-16), so a later pass can skip
+straight to a table.
 """
 
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from typing import BinaryIO
 
 from leaktriage.errors import InputRejected
@@ -20,6 +24,23 @@ __all__ = ["LineSource"]
 
 _BLOCK = 1 << 20
 _PASSTHROUGH = frozenset({"utf-8", "utf_8", "utf8"})
+
+
+def _single_byte(codec: str) -> bool:
+    """One character per byte, ASCII as ASCII: lines, quotes and backslashes are found in the
+    raw bytes (not so in UTF-16 or Shift-JIS, whose bytes may be parts of characters)."""
+    text = bytes(range(256)).decode(codec, "replace")
+    return len(text) == 256 and text[:128] == bytes(range(128)).decode("ascii")
+
+
+def _utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        codecs.utf_8_decode(data, "strict", True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Transcoder:
@@ -51,10 +72,15 @@ class LineSource:
 
     def __init__(self, raw: BinaryIO, codec: str, path: str, max_line_bytes: int) -> None:
         name = codecs.lookup(codec).name
-        self._reader: BinaryIO | _Transcoder
-        self._reader = (
-            raw if name in _PASSTHROUGH or name == "utf-8-sig" else _Transcoder(raw, codec, path)
-        )
+        self._reader: BinaryIO | _Transcoder = raw
+        self._codec: str | None = None
+        if name not in _PASSTHROUGH and name != "utf-8-sig":
+            if _single_byte(name):
+                self._codec = name
+            else:
+                self._reader = _Transcoder(raw, codec, path)
+        self.rewrite: Callable[[bytes], bytes] | None = None
+        """Applied to each line's raw bytes (not to ``COPY`` data) before it is decoded."""
         self._strip_bom = name == "utf-8-sig"
         self._path = path
         self._max = max_line_bytes
@@ -63,6 +89,26 @@ class LineSource:
         self._eof = False
         self.offset = 0
         self.line = 1
+
+    def decodable(self, data: bytes) -> bool:
+        """Whether raw bytes of this input are valid in its encoding."""
+        if self._codec is None:
+            return _utf8(data)
+        try:
+            data.decode(self._codec)
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def _utf8_of(self, data: bytes, line: int) -> bytes:
+        """Raw bytes of whole lines as UTF-8 (the input's first line being ``line``)."""
+        if self._codec is None or data.isascii():
+            return data
+        try:
+            return data.decode(self._codec).encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as error:
+            line += data[: error.start].count(b"\n")
+            raise decode_error(self._path, self._codec, line) from None
 
     def _fill(self) -> bool:
         if self._eof:
@@ -117,7 +163,9 @@ class LineSource:
             self._pos = end + 1
             self.offset += len(line)
         self.line += 1
-        return line
+        if self.rewrite is not None:
+            line = self.rewrite(line)
+        return self._utf8_of(line, self.line - 1)
 
     def copy_chunk(self, target: int) -> tuple[bytes, bool]:
         """Whole data lines of a ``COPY ... FROM stdin`` block, about ``target`` bytes, and
@@ -149,8 +197,9 @@ class LineSource:
             raise self._too_long()
         self._pos = end
         self.offset += len(chunk)
+        first = self.line
         self.line += chunk.count(b"\n")
-        return chunk
+        return self._utf8_of(chunk, first)
 
     def skip_to(self, offset: int, line: int) -> None:
         """Discard input up to ``offset`` (a line start seen by an earlier pass)."""

@@ -1,0 +1,188 @@
+"""Binary string literals of SQL dumps as hex text, rewritten on the raw bytes before decoding.
+
+``mysqldump`` without ``--hex-blob`` writes ``BINARY``/``VARBINARY``/``BLOB`` values (an HSS
+table's Ki and OPc) as raw bytes inside string literals: ``_binary '...'`` (MySQL 8.0) or plain
+``'...'`` (older versions), escaping only ``\\0 \\' \\" \\\\ \\n \\r \\Z`` and keeping every other
+byte as is. Such a dump is not valid text in any encoding, so those literals are turned into
+``'<lowercase hex of the raw bytes>'`` on the line's bytes, and the rest of the line then decodes
+as the dump's real encoding (UTF-8 normally), names and all.
+
+Which literals become hex:
+
+* every ``_binary '...'`` literal, whatever its bytes (a Ki that happens to be valid UTF-8 must
+  not come out as text: a column is hex throughout or not at all);
+* every plain literal in a column declared ``binary``/``varbinary``/``*blob``/``bytea``/
+  ``image``/``raw`` in the dump's ``CREATE TABLE`` (per column, for the same reason);
+* any other literal whose bytes are not valid in the dump's encoding (per value: without a
+  declaration nothing better is known, and hex is the only lossless reading of such bytes).
+
+A line holding none of these is returned as it was: callers check :func:`needs_rewrite` first so
+ordinary lines keep the fast paths. Nothing here logs or raises with a value in it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Sequence
+
+__all__ = ["BINARY_TYPES", "hex_literals", "needs_rewrite", "sniff_head"]
+
+BINARY_TYPES = frozenset(
+    "binary varbinary tinyblob blob mediumblob longblob bytea image raw".split()
+)
+"""Declared column types whose plain string literals hold bytes, not text."""
+
+_MYSQL_TOKEN = re.compile(
+    rb"""(?:(?<![\w$])_(?P<cs>[A-Za-z0-9]+)[ \t]*)?'(?P<m>[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+)'"""
+    rb"""|"(?:[^"\\]*+(?:\\.[^"\\]*+)*+)"|`[^`]*+`|[(),]|['"`]""",
+    re.S,
+)
+_STANDARD_TOKEN = re.compile(
+    rb"""(?<![\w$])[Ee]'(?:[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+)'"""
+    rb"""|[Nn]?'(?P<s>[^']*+(?:''[^']*+)*+)'|"[^"]*+"|\[[^\]]*+\]|[(),]|['"]""",
+    re.S,
+)
+_MYSQL_ESCAPES = {
+    b"0": b"\0",
+    b"b": b"\b",
+    b"n": b"\n",
+    b"r": b"\r",
+    b"t": b"\t",
+    b"Z": b"\x1a",
+}
+_BYTE_ESCAPE = re.compile(rb"\\(.)|''", re.S)
+
+
+def _byte_sub(match: re.Match[bytes]) -> bytes:
+    char = match.group(1)
+    if char is None:
+        return b"'"
+    if char in (b"%", b"_"):
+        return b"\\" + char  # MySQL keeps the backslash of \% and \_ (as unescape_mysql does)
+    return _MYSQL_ESCAPES.get(char, char)
+
+
+def unescape_mysql_bytes(body: bytes) -> bytes:
+    """The bytes a MySQL string body stands for: backslash escapes and doubled quotes."""
+    if b"\\" not in body and b"''" not in body:
+        return body
+    return _BYTE_ESCAPE.sub(_byte_sub, body)
+
+
+def needs_rewrite(line: bytes, decodable: Callable[[bytes], bool]) -> bool:
+    """Whether a line may hold a binary literal: ``_binary`` in it, or bytes the dump's
+    encoding cannot decode. Two C-level scans; false for every line of an ordinary dump."""
+    return b"_binary" in line or not decodable(line)
+
+
+def hex_literals(
+    line: bytes,
+    start: int,
+    mysql: bool,
+    decodable: Callable[[bytes], bool],
+    binary: Sequence[bool] | None = None,
+) -> tuple[bytes, int]:
+    """``line`` with its binary literals (see the module docstring) as ``'<hex>'``.
+
+    Scanning starts at ``start`` (after an ``INSERT ... VALUES`` head, or 0) outside any
+    literal. ``binary`` flags the columns declared binary, by position in the tuple, and is
+    only used when the line holds tuples from its start. Returns the new line and how many
+    bytes of the *new* line were scanned: an unclosed literal (one continued on the next
+    line) stops the scan and the rest is kept as it was.
+    """
+    pattern = _MYSQL_TOKEN if mysql else _STANDARD_TOKEN
+    group = "m" if mysql else "s"
+    pieces: list[bytes] = [line[:start]]
+    kept = start
+    depth = column = 0
+    stop: int | None = None
+    for match in pattern.finditer(line, start):
+        text = match.group()
+        if len(text) == 1:
+            if text == b"(":
+                if depth == 0:
+                    column = 0
+                depth += 1
+            elif text == b")":
+                depth = max(0, depth - 1)
+            elif text == b",":
+                column += depth == 1
+            elif text in b"'\"`":
+                stop = match.start() - kept + sum(map(len, pieces))
+                break
+            continue
+        body = match.group(group)
+        if body is None:
+            continue  # an identifier, a double-quoted string or a PostgreSQL E'..' literal
+        charset = match.group("cs") if mysql else None
+        declared = binary is not None and depth == 1 and column < len(binary) and binary[column]
+        if not (charset == b"binary" or declared or not decodable(body)):
+            continue
+        raw = unescape_mysql_bytes(body) if mysql else body.replace(b"''", b"'")
+        pieces.append(line[kept : match.start()])
+        pieces.append(b"'" + raw.hex().encode() + b"'")
+        kept = match.end()
+    if kept == start:
+        return line, len(line) if stop is None else stop
+    pieces.append(line[kept:])
+    out = b"".join(pieces)
+    return out, len(out) if stop is None else stop
+
+
+def _utf8(data: bytes, final: bool = True) -> bool:
+    try:
+        codecs.utf_8_decode(data, "strict", final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\[0Z]")
+_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def sniff_head(head: bytes, complete: bool) -> bytes:
+    """The head to sniff an input's encoding on: for a SQL dump holding binary literals, the
+    head with them in hex, so that the dump's own encoding shows; any other input unchanged.
+
+    ``_binary`` literals are always hexed. Other literals that are not valid UTF-8 are hexed
+    only when something shows the dump is UTF-8 with binary values: valid multi-byte UTF-8
+    elsewhere in the head, or control bytes (raw, or mysqldump's ``\\0``/``\\Z``) in those
+    literals, which text does not hold; a CP1252 dump's accented names are not valid UTF-8
+    either, and must still be sniffed as CP1252. A literal the head cuts in two is cut off.
+    """
+    from ._sniff import detect_text_format
+
+    if not head or _utf8(head, complete) or detect_text_format(head.decode("latin-1")) != "sql":
+        return head
+    from ._sqlparse import detect_dialect
+
+    mysql = detect_dialect(head.decode("latin-1")) == "mysql"
+    lines = head.split(b"\n")
+    failed: list[bytes] = []
+
+    def decodes(body: bytes) -> bool:
+        if _utf8(body):
+            return True
+        failed.append(body)
+        return False
+
+    introduced: list[bytes] = []
+    every: list[bytes] = []
+    for number, line in enumerate(lines):
+        cut = not complete and number == len(lines) - 1
+        if b"'" not in line:
+            introduced.append(line)
+            every.append(line)
+            continue
+        only, scanned = hex_literals(line, 0, mysql, lambda _: True)
+        introduced.append(only[:scanned] if cut else only)
+        full, scanned = hex_literals(line, 0, mysql, decodes)
+        every.append(full[:scanned] if cut else full)
+    binary_only = b"\n".join(introduced)
+    if not failed:
+        return binary_only
+    hexed = b"\n".join(every)
+    evidence = _MULTIBYTE.search(hexed) is not None or any(_CONTROL.search(b) for b in failed)
+    return hexed if evidence and _utf8(hexed, complete) else binary_only
