@@ -101,7 +101,7 @@ def _read(path: Path) -> int:
 
 
 @settings(
-    max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(DOCUMENTS)
 def test_random_json_reads_or_raises_the_error_tree(folder: Path, document: tuple) -> None:
@@ -138,7 +138,7 @@ def test_random_json_reads_or_raises_the_error_tree(folder: Path, document: tupl
         assert rows == len(records)  # every item is a row (objects by key, others as value)
 
 
-@settings(max_examples=2500, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from([b"{", b"[", b'{"a": ', b"[{", b'[{"a": "', b"[" * 20_000, b'{"a":' * 20_000]),
     st.one_of(st.binary(max_size=3000), st.text(max_size=1000).map(lambda t: t.encode())),
@@ -167,7 +167,7 @@ def _outcome(path: Path) -> tuple:
 
 
 @settings(
-    max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     st.lists(VALUES, min_size=1, max_size=8),

@@ -26,7 +26,9 @@ import codecs
 import re
 from collections.abc import Callable, Sequence
 
-__all__ = ["BINARY_TYPES", "hex_literals", "needs_rewrite", "sniff_head"]
+from ._sqlfast import split_tuples
+
+__all__ = ["BINARY_TYPES", "hex_literals", "hex_tuples", "needs_rewrite", "sniff_head"]
 
 BINARY_TYPES = frozenset(
     "binary varbinary tinyblob blob mediumblob longblob bytea image raw".split()
@@ -74,6 +76,58 @@ def needs_rewrite(line: bytes, decodable: Callable[[bytes], bool]) -> bool:
     """Whether a line may hold a binary literal: ``_binary`` in it, or bytes the dump's
     encoding cannot decode. Two C-level scans; false for every line of an ordinary dump."""
     return b"_binary" in line or not decodable(line)
+
+
+def _hex(token: bytes, mysql: bool) -> bytes:
+    """A string token (``_cs'..'`` or ``'..'``) as ``'<hex of its bytes>'``."""
+    body = token[token.index(b"'") + 1 : -1]
+    raw = unescape_mysql_bytes(body) if mysql else body.replace(b"''", b"'")
+    return b"'" + raw.hex().encode() + b"'"
+
+
+_ENDINGS = {";": b");", ",": b"),", ")": b")"}
+
+
+def hex_tuples(
+    segment: bytes,
+    mysql: bool,
+    continued: bool,
+    decodable: Callable[[bytes], bool],
+    binary: Sequence[bool] | None = None,
+) -> bytes | None:
+    """:func:`hex_literals` for a segment of plain tuples (what ``mysqldump`` writes), at
+    C speed: one ``re.split`` (:func:`._sqlfast.split_tuples`), Python only for the values
+    made hex; the segment comes back in canonical form (``(v,v),(v,v);``). ``None`` for any
+    other segment (the caller then uses :func:`hex_literals`)."""
+    found = split_tuples(segment, mysql, None, continued)
+    if found is None:
+        return None
+    tokens, width, ending = found
+    quote = b"'"[0]
+    introduced = False
+    if mysql:
+        for i in [i for i, t in enumerate(tokens) if t[:7] == b"_binary" and t[7] in b" '"]:
+            tokens[i] = _hex(tokens[i], mysql)
+            introduced = True
+    if binary is not None and not introduced:
+        # Plain literals of declared columns (older mysqldump); with ``_binary`` in the line,
+        # mysqldump 8.0 wrote the introducer on every binary value already.
+        for column in [c for c, flag in enumerate(binary[:width]) if flag]:
+            for i in range(column, len(tokens), width):
+                if tokens[i][-1] == quote:
+                    tokens[i] = _hex(tokens[i], mysql)
+    first = b",(" if segment.lstrip()[:1] == b"," else b"("
+    out = first + _rows(tokens, width) + _ENDINGS[ending] + b"\n"
+    if decodable(out):
+        return out
+    for i, token in enumerate(tokens):
+        if token[-1] == quote and not decodable(token):
+            tokens[i] = _hex(token, mysql)
+    return first + _rows(tokens, width) + _ENDINGS[ending] + b"\n"
+
+
+def _rows(tokens: list[bytes], width: int) -> bytes:
+    return b"),(".join(map(b",".join, zip(*[iter(tokens)] * width, strict=True)))
 
 
 def hex_literals(

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from leaktriage.errors import InputRejected
 
 from ._rows import decode_error, dedupe_columns, numbered_columns
-from ._sqlbinary import hex_literals, needs_rewrite
+from ._sqlbinary import hex_literals, hex_tuples, needs_rewrite
 from ._sqlfast import (
     CSV_MIN_BYTES,
     copy_columns,
@@ -164,6 +164,7 @@ class Parser(TokenStatements):
         self.tables: dict[str, TableState] = tables if tables is not None else {}
         self.creates: dict[str, list[str]] = creates if creates is not None else {}
         self.binary: dict[str, frozenset[str]] = binary if binary is not None else {}
+        self._order: list[str] = []
         self._stmt: _Statement | None = None
         self._mode = "normal"
         self.clean_offset = 0
@@ -178,41 +179,60 @@ class Parser(TokenStatements):
         """A raw line with its binary literals as hex (see :mod:`._sqlbinary`); ordinary lines
         of a dump without declared binary columns pass after two C-level scans."""
         flags: list[bool] | None = None
-        start = 0
+        context: tuple[int, str | None, int | None] | None = None
         if self.binary and b"'" in raw:
-            start, flags = self._binary_columns(raw)
+            context = self._binary_context(raw)
+            flags = self._flags(context[1])
         if not (flags and any(flags)) and not needs_rewrite(raw, self.source.decodable):
             return raw
-        if not self.binary:
-            start, flags = self._binary_columns(raw)
+        if context is None:
+            context = self._binary_context(raw)
+            flags = self._flags(context[1])
+        start, key, width = context
+        if key is None:
+            return hex_literals(raw, 0, self.mysql, self.source.decodable)[0]
+        segment = raw[start:]
+        if width is not None and key in self.tables and not self._listener.wants(key):
+            if count_tuples(segment, self.mysql) is not None:
+                return raw  # only counted (by the same call in _fast): nothing is decoded
+        fast = hex_tuples(segment, self.mysql, start == 0, self.source.decodable, flags)
+        if fast is not None:
+            return raw[:start] + fast
         return hex_literals(raw, start, self.mysql, self.source.decodable, flags)[0]
 
-    def _binary_columns(self, raw: bytes) -> tuple[int, list[bool] | None]:
-        """Where a line's tuples start, and which of their columns are declared binary
-        (``None`` when unknown: a line that is not a statement head or a line of tuples)."""
+    def _binary_context(self, raw: bytes) -> tuple[int, str | None, int | None]:
+        """Where a line's tuples start, their table and width; the table is ``None`` when the
+        line is not a statement head or a line of tuples."""
         head = _HEAD.match(raw)
         if head is not None:
             key = table_name(head.group(1).decode("utf-8", "replace")).lower()
             listed = head.group(2)
+            known = self.tables.get(key)
             if listed is not None:
-                order = column_names(listed.decode("utf-8", "replace"))
+                self._order = column_names(listed.decode("utf-8", "replace"))
             else:
-                known = self.tables.get(key)
-                order = known.columns if known is not None else self._created(key)
-            return head.end(), self._flags(key, order)
+                self._order = known.columns if known is not None else self._created(key)
+            width = len(self._order) if listed is not None else None
+            if width is None and known is not None:
+                width = known.width
+            return head.end(), key, width
         stmt = self._stmt
         if stmt is not None and raw.lstrip()[:1] in (b"(", b","):
-            return 0, self._flags(stmt.key, stmt.names or self.tables[stmt.key].columns)
-        return 0, None
+            self._order = stmt.names or self.tables[stmt.key].columns
+            return 0, stmt.key, stmt.width
+        return 0, None, None
 
     def _created(self, key: str) -> list[str]:
         return self.creates.get(key) or self.creates.get(key.rsplit(".", 1)[-1]) or []
 
-    def _flags(self, key: str, order: list[str]) -> list[bool] | None:
+    def _flags(self, key: str | None) -> list[bool] | None:
+        """Which columns of the line's tuples (in :attr:`_order`) are declared binary."""
+        if key is None:
+            return None
         declared = self.binary.get(key) or self.binary.get(key.rsplit(".", 1)[-1])
         if not declared:
             return None
-        return [name.lower() in declared for name in order]
+        return [name.lower() in declared for name in self._order]
 
     def _decode(self, raw: bytes, number: int) -> str:
         try:
