@@ -283,14 +283,7 @@ HEADERS = {
 }  # fmt: skip
 REAL = [
     *(pytest.param((t,), 30, id=t) for t in TYPES if t != "full_name"),
-    pytest.param(
-        ("full_name",),
-        30,
-        id="full_name",
-        # splink builds an empty predict query for a leak of full names alone (no birth date,
-        # no identifier): match/linkage.py's, handed to its owner
-        marks=pytest.mark.xfail(raises=EngineError, strict=True, reason="linkage of names only"),
-    ),
+    pytest.param(("full_name",), 30, id="full_name"),
     pytest.param(("national_id", "full_name"), 30, id="ids-no-birth"),
     pytest.param(("msisdn", "national_id"), 30, id="msisdn-id"),
     pytest.param(("imsi", "ki", "opc"), 30, id="sim-keys"),

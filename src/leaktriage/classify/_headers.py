@@ -205,7 +205,9 @@ _ROLES: Final[dict[str, str]] = {
     ),
     **dict.fromkeys(
         "baja churn churned cancelacion cancel cancelled termination desactivacion "
-        "deactivation cancelamento retiro 해지일 end fin".split(),
+        "deactivation cancelamento retiro 해지일 end fin cese closed closure close "
+        "desconexion disconnection disconnected deactivated terminated inativacao "
+        "desativacao encerramento rescisao 탈퇴일 해지".split(),
         "churn",
     ),
     **dict.fromkeys(
@@ -269,6 +271,11 @@ def _match(words: list[str]) -> tuple[int, HeaderHint] | None:
     return best
 
 
+_ROLE_WORDS_LONGEST_FIRST: Final[tuple[str, ...]] = tuple(
+    sorted(_ROLES, key=len, reverse=True)
+)
+
+
 def date_role(name: str) -> str | None:
     """The lifecycle role a date column's header names, or ``None``."""
     for part in reversed(name.split(".")):
@@ -277,9 +284,11 @@ def date_role(name: str) -> str | None:
         for word in words:
             if word in _ROLES:
                 return _ROLES[word]
-        for word, role in _ROLES.items():
+        # glued words (``fechabaja``): the longest role word found wins, so that
+        # ``desativacao`` is a closure although it holds ``ativacao``
+        for word in _ROLE_WORDS_LONGEST_FIRST:
             if (len(word) > 3 or not word.isascii()) and word in glued:
-                return role
+                return _ROLES[word]
     return None
 
 

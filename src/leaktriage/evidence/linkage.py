@@ -62,6 +62,17 @@ def compute(ctx: TriageContext) -> dict[str, Any]:
     target = _best_named_source(ctx)
     if not ctx.leak.has_names() or target is None:
         return {"ran": False, "reason": "names are needed on both sides"}
+    beside = (
+        (ctx.leak.has("dob") and target.spec.has("dob"))
+        or (ctx.leak.has("address") and target.spec.has("address"))
+        or bool(ctx.leak.domains() & target.spec.domains())
+    )
+    if not beside:
+        return {
+            "ran": False,
+            "reason": "names alone cannot tell namesakes apart: linkage needs a birth date, "
+            "an address or an identifier beside them",
+        }
     keys = ctx.keys("source")
     # Records no identifier of theirs finds at all; a record whose identifier belongs to a
     # customer but whose name does not is re-paired, and a namesake would not make it genuine.

@@ -49,7 +49,7 @@ def store_sample_result(
             case,
             sample,
             file_name,
-            datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+            datetime.now(UTC).replace(tzinfo=None),
             result["verdict"]["label"],
             float(result["genuine_fraction"]),
             result["attribution"]["source"],

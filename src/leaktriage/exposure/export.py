@@ -51,8 +51,18 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _triaged(ws: Workspace, case: str) -> bool:
+    """Whether a sample of ``case`` was triaged (it may have exposed nobody)."""
+    e = ws.engine
+    return e.table_exists("ws.case_sample_results") and bool(
+        e.fetch_one("select 1 from ws.case_sample_results where case_name = ? limit 1", [case])
+    )
+
+
 def _case_rows(ws: Workspace, case: str) -> list[tuple[Any, ...]]:
     if not ws.engine.table_exists("ws.case_exposure"):
+        if _triaged(ws, case):
+            return []
         raise WorkspaceError(f"no exposure stored for case {case!r}: run triage with --case")
     rows = ws.engine.fetch_rows(
         """select customer_key, any_value(customer_ref), list(tier), list(distinct f),
@@ -62,7 +72,7 @@ def _case_rows(ws: Workspace, case: str) -> list[tuple[Any, ...]]:
            group by customer_key order by customer_key""",
         [case],
     )
-    if not rows:
+    if not rows and not _triaged(ws, case):
         raise WorkspaceError(f"no exposure stored for case {case!r}: run triage with --case")
     return rows
 

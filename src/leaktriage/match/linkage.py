@@ -141,6 +141,10 @@ def link_probabilistic(
     if not fields.names:
         log.info("probabilistic linkage skipped: no name column on both sides")
         return LINK_PAIRS
+    if not (fields.dob or fields.address or fields.tokens or fields.extras):
+        # a name alone cannot tell namesakes apart (and splink has nothing to train on)
+        log.info("probabilistic linkage skipped: names are the only field on both sides")
+        return LINK_PAIRS
     leak_profile, target_profile = profiles or (None, None)
     _prepare(engine, leak, _LEFT, rows, fields, extra, leak_profile)
     _prepare(engine, target, _RIGHT, None, fields, extra, target_profile)

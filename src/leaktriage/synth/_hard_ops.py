@@ -107,6 +107,9 @@ def _other_operator(w: World) -> dict[str, Any]:
     ours = rec.cust >= 0
     taken = set(w.pop.other_phone[w.pop.other_phone > 0].tolist())
     fresh = [int(x) for x in mobile_numbers(w.rng, 2 * total, T.OTHER_PREFIXES) if x not in taken]
+    while len(fresh) < total:  # small worlds: outsiders' lines crowd the prefixes
+        more = mobile_numbers(w.rng, 4 * total, T.OTHER_PREFIXES)
+        fresh = list(dict.fromkeys(fresh + [int(x) for x in more if x not in taken]))
     rec.msisdn = np.where(ours, np.asarray(fresh[:total], dtype=np.int64), rec.msisdn)
     rec.cust = np.full(total, -1, dtype=np.int64)
     rec.genuine = np.zeros(total, dtype=bool)
