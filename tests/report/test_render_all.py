@@ -30,7 +30,7 @@ from leaktriage import _output
 from leaktriage.api.cases import CaseInfo
 from leaktriage.api.web_views import env as web_env
 from leaktriage.api.web_views import result_view
-from leaktriage.errors import EngineError, InputRejected
+from leaktriage.errors import InputRejected
 from leaktriage.exposure.export import (
     NOTIFICATION_COLUMNS,
     WATCHLIST_COLUMNS,
