@@ -195,6 +195,13 @@ def hex_literals(
                 column += depth == 1
             elif text in b"'\"`":
                 stop = match.start() - kept + sum(map(len, pieces))
+                rest = line[match.end() :].rstrip(b"\r\n")
+                if text == b"'" and not decodable(rest):
+                    # An unclosed literal (a dump cut in the middle of a key): its bytes as
+                    # hex too, so that it is one malformed row, not an undecodable line.
+                    pieces.append(line[kept : match.end()])
+                    pieces.append((unescape_mysql_bytes(rest) if mysql else rest).hex().encode())
+                    kept = match.end() + len(rest)
                 break
             continue
         body = match.group(group)

@@ -459,8 +459,14 @@ class Parser(TokenStatements):
         return (b"\n".join(good) + b"\n" if good else b""), len(good)
 
     def _copy_arrays(self, chunk: bytes, width: int, first: int) -> list[pa.Array]:
+        stmt = self._stmt
+        assert stmt is not None
+        self._order = stmt.names or self.tables[stmt.key].columns
+        bytea = self._flags(stmt.key)
+        if bytea is None and self._created(stmt.key):
+            bytea = [False] * width  # declared, and no column is bytea
         try:
-            return copy_columns(chunk, width)
+            return copy_columns(chunk, width, bytea)
         except pa.ArrowInvalid:
             for i, line in enumerate(chunk.split(b"\n")):
                 self._decode(line, first + i)
