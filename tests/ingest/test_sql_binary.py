@@ -61,10 +61,10 @@ def subscribers(n: int, seed: int = 7) -> list[dict[str, object]]:
     return rows
 
 
-def _value(value: object, introducer: bool) -> bytes:
+def _value(value: object, introducer: bool, encoding: str = "utf-8") -> bytes:
     if isinstance(value, bytes):
         return (b"_binary " if introducer else b"") + b"'" + mysql_escape(value) + b"'"
-    return b"'" + str(value).replace("'", "\\'").encode() + b"'"
+    return b"'" + str(value).replace("'", "\\'").encode(encoding) + b"'"
 
 
 def hss_dump(
@@ -73,6 +73,7 @@ def hss_dump(
     create: bool = True,
     before: int = 0,
     per_line: int = 700,
+    encoding: str = "utf-8",
 ) -> bytes:
     """A mysqldump of an HSS: ``customer`` (``before`` rows of accented names) then
     ``subscriber`` (imsi, msisdn, ki/opc VARBINARY(16), iccid, holder) in extended INSERT lines
@@ -86,7 +87,7 @@ def hss_dump(
             out.append(b"CREATE TABLE `customer` (\n  `id` int NOT NULL,\n  `name` varchar(80) DEFAULT NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n")
         names = [f"({i},'{GIVEN[i % 8]} {SURNAMES[i % 6].replace(chr(39), chr(92) + chr(39))} {i}')" for i in range(before)]
         for start in range(0, before, 2000):
-            out.append(b"INSERT INTO `customer` VALUES " + ",".join(names[start : start + 2000]).encode() + b";\n")
+            out.append(b"INSERT INTO `customer` VALUES " + ",".join(names[start : start + 2000]).encode(encoding) + b";\n")
     if create:
         out.append(
             b"DROP TABLE IF EXISTS `subscriber`;\nCREATE TABLE `subscriber` (\n"
@@ -98,14 +99,14 @@ def hss_dump(
     out.append(b"LOCK TABLES `subscriber` WRITE;\n")
     for start in range(0, len(rows), per_line):
         tuples = [
-            b"(" + b",".join(_value(row[c], introducer) for c in ("imsi", "msisdn", "ki", "opc", "iccid", "holder")) + b")"
+            b"(" + b",".join(_value(row[c], introducer, encoding) for c in ("imsi", "msisdn", "ki", "opc", "iccid", "holder")) + b")"
             for row in rows[start : start + per_line]
         ]
         out.append(b"INSERT INTO `subscriber` VALUES " + b",".join(tuples) + b";\n")
     out.append(b"UNLOCK TABLES;\n")
     if create:
         out.append(b"CREATE TABLE `log` (`id` int, `who` varchar(40), `payload` blob);\n")
-    out.append("INSERT INTO `log` VALUES (1,'Peña',".encode() + _value(bytes(range(256)), introducer) + b");\n")
+    out.append("INSERT INTO `log` VALUES (1,'Peña',".encode(encoding) + _value(bytes(range(256)), introducer) + b");\n")
     return b"".join(out)
 
 
@@ -145,3 +146,140 @@ def test_hss_dump_keys_read_as_hex_names_as_utf8(make: Maker, introducer: bool, 
         assert names[1]["name"] == "María Huamán 1" and names[2]["name"] == "Nuñez O'Brien 2"
     log, _ = read(path, table="log")
     assert log == [{"id": "1", "who": "Peña", "payload": bytes(range(256)).hex()}]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param("one-tuple-per-line", id="one-tuple-per-line"),
+        pytest.param("expressions", id="expressions"),
+    ],
+)
+def test_binary_keys_in_lines_the_fast_paths_do_not_take(make: Maker, layout: str) -> None:
+    """phpMyAdmin-style statements (a tuple per line) and values inside expressions go through
+    the token-at-a-time parser: the keys come out the same."""
+    rows = subscribers(400, seed=3)
+    lines = [b"-- MySQL dump 10.13\n", b"CREATE TABLE `subscriber` (`imsi` varchar(15), `ki` varbinary(16), `opc` blob, `holder` varchar(80));\n"]
+    lines.append(b"INSERT INTO `subscriber` (`imsi`, `ki`, `opc`, `holder`) VALUES\n")
+    for i, row in enumerate(rows):
+        ki, opc = _value(row["ki"], True), _value(row["opc"], False)
+        if layout == "expressions":
+            ki = b"CAST(" + ki + b" AS BINARY)"
+        end = b";\n" if i == len(rows) - 1 else b",\n"
+        lines.append(b"(" + b",".join([_value(row["imsi"], False), ki, opc, _value(row["holder"], False)]) + b")" + end)
+    got, report = read(make("pma.sql", b"".join(lines)))
+    assert [(r["ki"], r["opc"], r["holder"]) for r in got] == [
+        (r["ki"].hex(), r["opc"].hex(), r["holder"]) for r in rows  # type: ignore[union-attr]
+    ]
+    assert report.encoding == "utf-8"  # type: ignore[attr-defined]
+
+
+def test_without_create_table_binary_is_hex_and_plain_literals_per_value(make: Maker) -> None:
+    """No ``CREATE TABLE`` (``--no-create-info``): ``_binary`` literals are hex whatever their
+    bytes; a plain literal is hex when its bytes are not valid UTF-8, text when they are (the
+    documented per-value rule: nothing else says the column is binary)."""
+    rows = subscribers(600, seed=11)
+    names = ["imsi", "msisdn", "ki", "opc", "iccid", "holder"]
+    got, report = read(make("binary.sql", hss_dump(rows, introducer=True, create=False)), table="subscriber")
+    check([dict(zip(names, r.values(), strict=True)) for r in got], rows)
+    assert report.encoding == "utf-8"  # type: ignore[attr-defined]
+    got, report = read(make("plain.sql", hss_dump(rows, introducer=False, create=False)), table="subscriber")
+    got = [dict(zip(names, r.values(), strict=True)) for r in got]
+    assert report.encoding == "utf-8" and len(got) == 600  # type: ignore[attr-defined]
+    for have, want in zip(got, rows, strict=True):
+        key: bytes = want["ki"]  # type: ignore[assignment]
+        try:
+            text = key.decode("utf-8")
+        except UnicodeDecodeError:
+            assert have["ki"] == key.hex()
+        else:
+            assert have["ki"] == text
+        assert have["holder"] == want["holder"]
+
+
+def test_cp1252_dump_keeps_its_encoding_and_reads_binary_keys(make: Maker) -> None:
+    """A dump written in CP1252 (``--default-character-set=latin1``) with ``_binary`` keys and a
+    plain VARBINARY column: names decode as CP1252, keys as hex (bytes CP1252 cannot decode,
+    0x81 0x8D 0x8F 0x90 0x9D, included)."""
+    rows = subscribers(500, seed=5)
+    rows[7]["ki"] = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) + bytes(11)
+    data = hss_dump(rows, introducer=True, before=100, encoding="cp1252")
+    got, report = read(make("latin.sql", data))
+    check(got, rows)
+    assert report.encoding == "cp1252"  # type: ignore[attr-defined]
+    log, _ = read(make("latin.sql", data), table="log")
+    assert log[0]["who"] == "Peña"
+
+
+def _copy_dump(rows: list[dict[str, object]], create: bool) -> bytes:
+    out = [b"--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n"]
+    if create:
+        out.append(b"CREATE TABLE public.subscriber (\n    imsi text,\n    ki bytea,\n    opc bytea,\n    holder text,\n    note text\n);\n\n")
+    out.append(b"COPY public.subscriber (imsi, ki, opc, holder, note) FROM stdin;\n")
+    for i, row in enumerate(rows):
+        note = "\\\\x41 is text" if i % 2 else "\\N"
+        fields = [row["imsi"], "\\\\x" + row["ki"].hex(), "\\\\x" + row["opc"].hex(), row["holder"], note]  # type: ignore[union-attr]
+        out.append("\t".join(fields).encode() + b"\n")  # type: ignore[arg-type]
+    out.append(b"\\.\n")
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("create", [True, False], ids=["declared-bytea", "no-create-table"])
+def test_pg_copy_bytea_reads_as_hex(make: Maker, create: bool) -> None:
+    rows = subscribers(700, seed=9)
+    got, report = read(make("pg.sql", _copy_dump(rows, create)))
+    assert [(r["ki"], r["opc"], r["holder"]) for r in got] == [
+        (r["ki"].hex(), r["opc"].hex(), r["holder"]) for r in rows  # type: ignore[union-attr]
+    ]
+    assert got[1]["note"] == "\\x41 is text" and got[0]["note"] is None
+
+
+def _planted(rows: list[dict[str, object]]) -> list[str]:
+    """What must never be shown: each key's hex, and its bytes as any decoding would show them."""
+    shown: list[str] = []
+    for row in rows[:50]:
+        for key in (row["ki"], row["opc"]):
+            assert isinstance(key, bytes)
+            shown += [key.hex(), key.hex().upper(), repr(key)[2:-1]]
+            shown += [key.decode("cp1252", "replace")[:8], key.decode("latin-1")[:8]]
+    return [s for s in shown if len(s) >= 8 and s.strip()]
+
+
+def test_hss_dump_triage_classifies_ki_and_opc(tmp_path: Path) -> None:
+    rows = subscribers(600, seed=13)
+    leak = tmp_path / "hss.sql"
+    leak.write_bytes(hss_dump(rows, introducer=True, before=3000))
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["--workspace", str(ws), "init"], env={}).exit_code == 0
+    out = tmp_path / "triage.json"
+    result = runner.invoke(
+        app,
+        ["--workspace", str(ws), "triage", str(leak), "--table", "subscriber", "--json", str(out)],
+        env={},
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    types = {c["name"]: c["type"] for c in report["columns"]}
+    assert types["ki"] == "ki" and types["opc"] == "opc" and types["imsi"] == "imsi"
+    assert report["input"]["encoding"] == "utf-8" and report["input"]["rows"] == 600
+    shown = result.output + out.read_text()
+    assert not [s for s in _planted(rows) if s in shown]
+
+
+def test_key_bytes_never_reach_logs_or_messages(make: Maker, caplog: pytest.LogCaptureFixture) -> None:
+    """A dump cut in the middle of a key (leaks are often partial): the rows before the cut
+    are read, the cut one is malformed, and with ``on_error="fail"`` the message names the
+    line only; no log line holds a key."""
+    rows = subscribers(900, seed=21)
+    dump = hss_dump(rows, introducer=True, per_line=300)
+    cut = dump.rindex(b"_binary '", 0, dump.index(b"UNLOCK TABLES")) + 13
+    path = make("cut.sql", dump[:cut])
+    caplog.set_level(logging.DEBUG)
+    got, report = read(path)
+    check(got, rows[: len(got)])
+    assert len(got) == 899 and report.malformed_rows == 1  # type: ignore[attr-defined]
+    with pytest.raises(InputError) as caught:
+        read(path, on_error="fail")
+    shown = str(caught.value) + caplog.text
+    assert "line" in str(caught.value)
+    assert not [s for s in _planted(rows) if s in shown]

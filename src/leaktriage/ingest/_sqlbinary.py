@@ -137,11 +137,15 @@ def hex_tuples(
     chosen: list[int] = []
     if mysql:
         chosen = [i for i, t in enumerate(tokens) if t[:7] == b"_binary" and t[7] in b" '"]
-    if binary is not None and not chosen:
-        # Plain literals of declared columns (older mysqldump); with ``_binary`` in the line,
-        # mysqldump 8.0 wrote the introducer on every binary value already.
+    if binary is not None:
+        # Plain literals of declared columns (older mysqldump writes no introducer).
         for column in [c for c, flag in enumerate(binary[:width]) if flag]:
-            chosen += [i for i in range(column, len(tokens), width) if tokens[i][-1] == quote]
+            chosen += [
+                i
+                for i in range(column, len(tokens), width)
+                if tokens[i][:1] == b"'" and tokens[i][-1] == quote
+            ]
+        chosen = sorted(set(chosen))
     _replace(tokens, chosen, mysql)
     first = b",(" if segment.lstrip()[:1] == b"," else b"("
     out = first + _rows(tokens, width) + _ENDINGS[ending] + b"\n"

@@ -91,7 +91,7 @@ def _table(
 
 
 def _truth(out: Path, name: str, codes: pa.Array, person: np.ndarray, genuine: np.ndarray) -> None:
-    fields = [t for t in ARCHIVE_TYPES.values() if t not in ("plan", "status", "date")]
+    fields = [c for c, t in ARCHIVE_TYPES.items() if t not in ("plan", "status", "date")]
     n = len(person)
     table = pa.table(
         {
@@ -198,6 +198,7 @@ def write_custody(
             "source": "unit_archive",
             "genuine_fraction": 1.0,
             "rows": seller.num_rows,
+            "columns": ARCHIVE_TYPES,
             "custody": {"holder": "seller", "as_of": SALE_DATE},
             "snapshot_date": SALE_DATE,
             "notes": "A sample of the seller's archive: nothing newer than the sale.",
@@ -209,6 +210,7 @@ def write_custody(
             "source": "unit_archive",
             "genuine_fraction": round(float(genuine.mean()), 6),
             "rows": buyer.num_rows,
+            "columns": ARCHIVE_TYPES,
             "custody": {"holder": "buyer", "as_of": _fmt.iso(buyer_day)},
             "snapshot_date": _fmt.iso(buyer_day),
             "customers_activated_after_sale": int(n_new),
