@@ -152,7 +152,8 @@ def run_triage(
         linkage = ev_linkage.compute(ctx)
     stage("evidence")
     # records followed to the sources they did not hit (an HSS row's MSISDN reaches the CRM)
-    bridge_links(e, ctx.of_kind("source"))
+    # (a line token only to the row that held the line then: numbers are reassigned)
+    bridge_links(e, ctx.of_kind("source"), {t.key: infos[t.key].as_of for t in targets})
     evidence: dict[str, Any] = {
         "linkage": linkage,
         "hit_rates": ev_hit_rates.compute(ctx),
@@ -217,6 +218,9 @@ def run_triage(
         # another holder's records: their identity is exposed, not a line of ours
         scope="identity" if verdict.other_holder else "line",
     )
+    moved = ex_customers.reassigned_reason(exposure)
+    if moved:
+        verdict.reasons.append(moved)
     if case and sample:
         ex_customers.store(ctx, case, sample)
         ws.engine.checkpoint()

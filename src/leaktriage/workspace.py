@@ -193,10 +193,12 @@ class Workspace:
                 f"alter table ws.sources add column if not exists {column}", step="upgrade"
             )
         if self.engine.table_exists("ws.case_exposure"):
-            self.engine.execute(
-                "alter table ws.case_exposure add column if not exists confidence double",
-                step="upgrade",
-            )
+            # line_reassigned: the exposed customer's leaked line is now another customer's
+            for column in ("confidence double", "line_reassigned boolean"):
+                self.engine.execute(
+                    f"alter table ws.case_exposure add column if not exists {column}",
+                    step="upgrade",
+                )
 
     @classmethod
     def _connect(cls, path: Path, master: bytes) -> Workspace:

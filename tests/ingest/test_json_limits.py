@@ -37,7 +37,8 @@ def nested(depth: int, leaf: str = "1") -> str:
         pytest.param("c.json", nested(5000), id="closed-brackets"),
         pytest.param("r.json", f'[{{"x": "{PLANTED}", "y": {nested(64)}}}]', id="in-a-record"),
         pytest.param(
-            "w.json", json.dumps({"data": [{"a": 1}]})[:-1] + ', "meta": ' + nested(80) + "}",
+            "w.json",
+            json.dumps({"data": [{"a": 1}]})[:-1] + ', "meta": ' + nested(80) + "}",
             id="after-the-records",
         ),
         pytest.param("l.jsonl", '{"a": 1}\n' * 50 + '{"a":' * 40_000 + "\n", id="jsonl-line"),

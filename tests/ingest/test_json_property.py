@@ -53,7 +53,9 @@ def write(value: Any, indent: bool) -> str:
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if value and all(isinstance(v, tuple) for v in value):
-        return "{" + ("," + space).join(f"{json.dumps(k)}: {write(v, indent)}" for k, v in value) + "}"
+        return (
+            "{" + ("," + space).join(f"{json.dumps(k)}: {write(v, indent)}" for k, v in value) + "}"
+        )
     if value and isinstance(value, tuple):
         return write([value], indent)
     return "[" + ("," + space).join(write(v, indent) for v in value) + "]"

@@ -37,14 +37,17 @@ def lines(records: list[dict], end: str = "\n") -> str:
         pytest.param("a.json", json.dumps(PEOPLE, indent=4), id="pretty"),
         pytest.param("w.json", json.dumps({"data": PEOPLE, "meta": {"n": 2}}), id="data-meta"),
         pytest.param(
-            "w.json", json.dumps({"meta": {"page": 1, "tags": ["x"]}, "data": PEOPLE}),
+            "w.json",
+            json.dumps({"meta": {"page": 1, "tags": ["x"]}, "data": PEOPLE}),
             id="meta-first",
         ),
         pytest.param("w.json", json.dumps({"count": 2, "results": PEOPLE}), id="results"),
         pytest.param(
             "w.json", json.dumps({"customers": {"items": PEOPLE}}, indent=2), id="two-levels"
         ),
-        pytest.param("w.json", json.dumps({"ok": True, "tags": [], "rows": PEOPLE}), id="empty-first"),
+        pytest.param(
+            "w.json", json.dumps({"ok": True, "tags": [], "rows": PEOPLE}), id="empty-first"
+        ),
         pytest.param("n.jsonl", lines(PEOPLE), id="ndjson"),
         pytest.param("n.jsonl", "\n" + lines(PEOPLE, "\r\n\r\n") + "\n\n", id="ndjson-blank-crlf"),
         pytest.param("n.jsonl", "\ufeff" + lines(PEOPLE), id="ndjson-bom"),
@@ -228,7 +231,9 @@ def test_json_broken_before_any_record_is_refused(
 @pytest.mark.parametrize(
     ("content", "good"),
     [
-        pytest.param(f'[{{"a": "x"}}, {{"a": "y"}}, {{"a" "{PLANTED}"}}, {{"a": "z"}}]', 2, id="bad"),
+        pytest.param(
+            f'[{{"a": "x"}}, {{"a": "y"}}, {{"a" "{PLANTED}"}}, {{"a": "z"}}]', 2, id="bad"
+        ),
         pytest.param('[{"a": "x"}, {"a": "y"}] ,', 2, id="extra-after"),
         pytest.param('{"data": [{"a": "x"}, {"a": "y"}], "meta": {', 2, id="wrapper-cut"),
         pytest.param('[{"a": "x"},\n{"a": "y"},,{"a": "z"}]', 2, id="empty-item"),

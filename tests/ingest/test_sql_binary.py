@@ -12,6 +12,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ingest_corpus import Maker
 from typer.testing import CliRunner
 
@@ -25,8 +27,46 @@ runner = CliRunner()
 # quote), high bytes, invalid UTF-8 (a lone continuation, a truncated sequence, an overlong
 # lead, 0xFF), a valid UTF-8 "é" and a key of plain ASCII: all must come out as hex.
 SPECIAL_KEYS = [
-    bytes([0x00, 0x1A, 0x27, 0x5C, 0x0A, 0x0D, 0x22, 0x80, 0xFF, 0xC3, 0x28, 0xE2, 0x82, 0x25, 0x5F, 0x00]),
-    bytes([0x5C, 0x5C, 0x27, 0x27, 0xC0, 0xAF, 0xF0, 0x9F, 0x98, 0xED, 0xA0, 0x80, 0xFE, 0x1A, 0x0A, 0x0D]),
+    bytes(
+        [
+            0x00,
+            0x1A,
+            0x27,
+            0x5C,
+            0x0A,
+            0x0D,
+            0x22,
+            0x80,
+            0xFF,
+            0xC3,
+            0x28,
+            0xE2,
+            0x82,
+            0x25,
+            0x5F,
+            0x00,
+        ]
+    ),
+    bytes(
+        [
+            0x5C,
+            0x5C,
+            0x27,
+            0x27,
+            0xC0,
+            0xAF,
+            0xF0,
+            0x9F,
+            0x98,
+            0xED,
+            0xA0,
+            0x80,
+            0xFE,
+            0x1A,
+            0x0A,
+            0x0D,
+        ]
+    ),
     b"\xc3\xa9" + b"0123456789abcd",
     b"ABCDEFGHIJKLMNOP",
     bytes([0x27]) * 16,
@@ -34,7 +74,15 @@ SPECIAL_KEYS = [
 ]
 GIVEN = ["José", "María", "Nuñez", "Ángel", "Zoë", "Jürgen", "Søren", "Luz"]
 SURNAMES = ["Rodríguez", "Huamán", "O'Brien", "García", "Peña", "Müller"]
-_ESCAPES = {0x00: b"\\0", 0x0A: b"\\n", 0x0D: b"\\r", 0x1A: b"\\Z", 0x27: b"\\'", 0x22: b'\\"', 0x5C: b"\\\\"}
+_ESCAPES = {
+    0x00: b"\\0",
+    0x0A: b"\\n",
+    0x0D: b"\\r",
+    0x1A: b"\\Z",
+    0x27: b"\\'",
+    0x22: b'\\"',
+    0x5C: b"\\\\",
+}
 
 
 def mysql_escape(data: bytes) -> bytes:
@@ -84,10 +132,19 @@ def hss_dump(
     ]
     if before:
         if create:
-            out.append(b"CREATE TABLE `customer` (\n  `id` int NOT NULL,\n  `name` varchar(80) DEFAULT NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n")
-        names = [f"({i},'{GIVEN[i % 8]} {SURNAMES[i % 6].replace(chr(39), chr(92) + chr(39))} {i}')" for i in range(before)]
+            out.append(
+                b"CREATE TABLE `customer` (\n  `id` int NOT NULL,\n  `name` varchar(80) DEFAULT NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+            )
+        names = [
+            f"({i},'{GIVEN[i % 8]} {SURNAMES[i % 6].replace(chr(39), chr(92) + chr(39))} {i}')"
+            for i in range(before)
+        ]
         for start in range(0, before, 2000):
-            out.append(b"INSERT INTO `customer` VALUES " + ",".join(names[start : start + 2000]).encode(encoding) + b";\n")
+            out.append(
+                b"INSERT INTO `customer` VALUES "
+                + ",".join(names[start : start + 2000]).encode(encoding)
+                + b";\n"
+            )
     if create:
         out.append(
             b"DROP TABLE IF EXISTS `subscriber`;\nCREATE TABLE `subscriber` (\n"
@@ -99,18 +156,29 @@ def hss_dump(
     out.append(b"LOCK TABLES `subscriber` WRITE;\n")
     for start in range(0, len(rows), per_line):
         tuples = [
-            b"(" + b",".join(_value(row[c], introducer, encoding) for c in ("imsi", "msisdn", "ki", "opc", "iccid", "holder")) + b")"
+            b"("
+            + b",".join(
+                _value(row[c], introducer, encoding)
+                for c in ("imsi", "msisdn", "ki", "opc", "iccid", "holder")
+            )
+            + b")"
             for row in rows[start : start + per_line]
         ]
         out.append(b"INSERT INTO `subscriber` VALUES " + b",".join(tuples) + b";\n")
     out.append(b"UNLOCK TABLES;\n")
     if create:
         out.append(b"CREATE TABLE `log` (`id` int, `who` varchar(40), `payload` blob);\n")
-    out.append("INSERT INTO `log` VALUES (1,'Peña',".encode(encoding) + _value(bytes(range(256)), introducer) + b");\n")
+    out.append(
+        "INSERT INTO `log` VALUES (1,'Peña',".encode(encoding)
+        + _value(bytes(range(256)), introducer)
+        + b");\n"
+    )
     return b"".join(out)
 
 
-def read(path: Path, table: str = "subscriber", **options: object) -> tuple[list[dict[str, str | None]], object]:
+def read(
+    path: Path, table: str = "subscriber", **options: object
+) -> tuple[list[dict[str, str | None]], object]:
     with open_input(path, IngestOptions(table=table, **options)) as reader:  # type: ignore[arg-type]
         return reader.batches().read_all().to_pylist(), reader.report
 
@@ -134,7 +202,9 @@ def check(got: list[dict[str, str | None]], rows: list[dict[str, object]]) -> No
         pytest.param(False, 12000, 1, id="plain-after-head-one-per-line"),
     ],
 )
-def test_hss_dump_keys_read_as_hex_names_as_utf8(make: Maker, introducer: bool, before: int, per_line: int) -> None:
+def test_hss_dump_keys_read_as_hex_names_as_utf8(
+    make: Maker, introducer: bool, before: int, per_line: int
+) -> None:
     rows = subscribers(1500)
     path = make("hss.sql", hss_dump(rows, introducer=introducer, before=before, per_line=per_line))
     got, report = read(path)
@@ -159,17 +229,26 @@ def test_binary_keys_in_lines_the_fast_paths_do_not_take(make: Maker, layout: st
     """phpMyAdmin-style statements (a tuple per line) and values inside expressions go through
     the token-at-a-time parser: the keys come out the same."""
     rows = subscribers(400, seed=3)
-    lines = [b"-- MySQL dump 10.13\n", b"CREATE TABLE `subscriber` (`imsi` varchar(15), `ki` varbinary(16), `opc` blob, `holder` varchar(80));\n"]
+    lines = [
+        b"-- MySQL dump 10.13\n",
+        b"CREATE TABLE `subscriber` (`imsi` varchar(15), `ki` varbinary(16), `opc` blob, `holder` varchar(80));\n",
+    ]
     lines.append(b"INSERT INTO `subscriber` (`imsi`, `ki`, `opc`, `holder`) VALUES\n")
     for i, row in enumerate(rows):
         ki, opc = _value(row["ki"], True), _value(row["opc"], False)
         if layout == "expressions":
             ki = b"CAST(" + ki + b" AS BINARY)"
         end = b";\n" if i == len(rows) - 1 else b",\n"
-        lines.append(b"(" + b",".join([_value(row["imsi"], False), ki, opc, _value(row["holder"], False)]) + b")" + end)
+        lines.append(
+            b"("
+            + b",".join([_value(row["imsi"], False), ki, opc, _value(row["holder"], False)])
+            + b")"
+            + end
+        )
     got, report = read(make("pma.sql", b"".join(lines)))
     assert [(r["ki"], r["opc"], r["holder"]) for r in got] == [
-        (r["ki"].hex(), r["opc"].hex(), r["holder"]) for r in rows  # type: ignore[union-attr]
+        (r["ki"].hex(), r["opc"].hex(), r["holder"])
+        for r in rows  # type: ignore[union-attr]
     ]
     assert report.encoding == "utf-8"  # type: ignore[attr-defined]
 
@@ -180,10 +259,14 @@ def test_without_create_table_binary_is_hex_and_plain_literals_per_value(make: M
     documented per-value rule: nothing else says the column is binary)."""
     rows = subscribers(600, seed=11)
     names = ["imsi", "msisdn", "ki", "opc", "iccid", "holder"]
-    got, report = read(make("binary.sql", hss_dump(rows, introducer=True, create=False)), table="subscriber")
+    got, report = read(
+        make("binary.sql", hss_dump(rows, introducer=True, create=False)), table="subscriber"
+    )
     check([dict(zip(names, r.values(), strict=True)) for r in got], rows)
     assert report.encoding == "utf-8"  # type: ignore[attr-defined]
-    got, report = read(make("plain.sql", hss_dump(rows, introducer=False, create=False)), table="subscriber")
+    got, report = read(
+        make("plain.sql", hss_dump(rows, introducer=False, create=False)), table="subscriber"
+    )
     got = [dict(zip(names, r.values(), strict=True)) for r in got]
     assert report.encoding == "utf-8" and len(got) == 600  # type: ignore[attr-defined]
     for have, want in zip(got, rows, strict=True):
@@ -195,6 +278,27 @@ def test_without_create_table_binary_is_hex_and_plain_literals_per_value(make: M
         else:
             assert have["ki"] == text
         assert have["holder"] == want["holder"]
+
+
+def test_ascii_only_hss_dump_with_plain_keys_is_utf8(make: Maker) -> None:
+    """No accented text anywhere to show UTF-8, no ``_binary``, no ``CREATE TABLE``: the keys
+    that do not decode are random bytes, not CP1252 words, so the dump is still UTF-8."""
+    rows = subscribers(300, seed=17)
+    for row in rows:
+        row["holder"] = "LUZ QUISPE"
+    got, report = read(make("ascii.sql", hss_dump(rows, introducer=False, create=False)))
+    assert report.encoding == "utf-8"  # type: ignore[attr-defined]
+    keys = [r["col_3"] for r in got]
+    assert keys[6:] == [r["ki"].hex() if not _utf8(r["ki"]) else r["ki"].decode() for r in rows[6:]]  # type: ignore[union-attr]
+
+
+def _utf8(data: object) -> bool:
+    assert isinstance(data, bytes)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def test_cp1252_dump_keeps_its_encoding_and_reads_binary_keys(make: Maker) -> None:
@@ -214,11 +318,19 @@ def test_cp1252_dump_keeps_its_encoding_and_reads_binary_keys(make: Maker) -> No
 def _copy_dump(rows: list[dict[str, object]], create: bool) -> bytes:
     out = [b"--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n"]
     if create:
-        out.append(b"CREATE TABLE public.subscriber (\n    imsi text,\n    ki bytea,\n    opc bytea,\n    holder text,\n    note text\n);\n\n")
+        out.append(
+            b"CREATE TABLE public.subscriber (\n    imsi text,\n    ki bytea,\n    opc bytea,\n    holder text,\n    note text\n);\n\n"
+        )
     out.append(b"COPY public.subscriber (imsi, ki, opc, holder, note) FROM stdin;\n")
     for i, row in enumerate(rows):
         note = "\\\\x41 is text" if i % 2 else "\\N"
-        fields = [row["imsi"], "\\\\x" + row["ki"].hex(), "\\\\x" + row["opc"].hex(), row["holder"], note]  # type: ignore[union-attr]
+        fields = [
+            row["imsi"],
+            "\\\\x" + row["ki"].hex(),
+            "\\\\x" + row["opc"].hex(),
+            row["holder"],
+            note,
+        ]  # type: ignore[union-attr]
         out.append("\t".join(fields).encode() + b"\n")  # type: ignore[arg-type]
     out.append(b"\\.\n")
     return b"".join(out)
@@ -229,7 +341,8 @@ def test_pg_copy_bytea_reads_as_hex(make: Maker, create: bool) -> None:
     rows = subscribers(700, seed=9)
     got, report = read(make("pg.sql", _copy_dump(rows, create)))
     assert [(r["ki"], r["opc"], r["holder"]) for r in got] == [
-        (r["ki"].hex(), r["opc"].hex(), r["holder"]) for r in rows  # type: ignore[union-attr]
+        (r["ki"].hex(), r["opc"].hex(), r["holder"])
+        for r in rows  # type: ignore[union-attr]
     ]
     assert got[1]["note"] == "\\x41 is text" and got[0]["note"] is None
 
@@ -266,7 +379,9 @@ def test_hss_dump_triage_classifies_ki_and_opc(tmp_path: Path) -> None:
     assert not [s for s in _planted(rows) if s in shown]
 
 
-def test_key_bytes_never_reach_logs_or_messages(make: Maker, caplog: pytest.LogCaptureFixture) -> None:
+def test_key_bytes_never_reach_logs_or_messages(
+    make: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
     """A dump cut in the middle of a key (leaks are often partial): the rows before the cut
     are read, the cut one is malformed, and with ``on_error="fail"`` the message names the
     line only; no log line holds a key."""
@@ -283,3 +398,24 @@ def test_key_bytes_never_reach_logs_or_messages(make: Maker, caplog: pytest.LogC
     shown = str(caught.value) + caplog.text
     assert "line" in str(caught.value)
     assert not [s for s in _planted(rows) if s in shown]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(st.binary(max_size=24), st.binary(max_size=24)), min_size=1, max_size=30),
+    st.sampled_from([1, 3, 1000]),
+    st.booleans(),
+)
+def test_random_key_bytes_read_exactly(
+    make: Maker, keys: list[tuple[bytes, bytes]], per_line: int, introducer: bool
+) -> None:
+    """Any bytes, on every route (one tuple per INSERT, a few, all in one line): exactly their
+    hex, whether introduced by ``_binary`` or in a declared VARBINARY column."""
+    rows = subscribers(len(keys), seed=len(keys))
+    for row, (ki, opc) in zip(rows, keys, strict=True):
+        row["ki"], row["opc"] = ki, opc
+    got, report = read(make("h.sql", hss_dump(rows, introducer=introducer, per_line=per_line)))
+    check(got, rows)
+    assert report.malformed_rows == 0  # type: ignore[attr-defined]

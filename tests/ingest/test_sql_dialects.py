@@ -180,7 +180,7 @@ SELECT * FROM dual;
             ["customer_id", "first_name", "email", "ki"],
             [
                 ["1", "MARY", "mary@x.pe", "000102FF"],
-                ["2", "O'Brien", "a\\b\n", "k\0y"],
+                ["2", "O'Brien", "a\\b\n", "6b0079"],  # _binary: the bytes as hex
                 ["3", "Josxe9", None, "ABCD"],  # MySQL reads an unknown escape as the letter
                 ["4", "inside /*! comment", None, None],
                 ["5", "a),(b;c", None, None],

@@ -24,7 +24,7 @@ SCENARIOS = [
     "genuine_crm", "genuine_hss", "genuine_legacy", "recycled_forum", "fabricated", "mixed",
     "unrelated", "genuine_crm_zip", "genuine_billing_headerless", "genuine_crm_parquet",
     "genuine_billing_targz", "names_only", "other_operator", "combolist_two_corpora",
-    "sim_keys_only", "sim_keys_iccid", "decommissioned_copy",
+    "sim_keys_only", "sim_keys_iccid", "decommissioned_copy", "former_customers_reassigned",
 ]  # fmt: skip
 
 

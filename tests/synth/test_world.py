@@ -91,10 +91,14 @@ def test_manifest_is_written_and_complete(world: World) -> None:
 def test_identifiers_unique(world: World) -> None:
     crm, hss = _source(world, "crm"), _source(world, "hss")
     assert crm.num_rows == world[1]["customers"]
-    for table, col in [(crm, "celular"), (crm, "dni"), (crm, "email"), (crm, "customer_id"),
-                       (hss, "imsi"), (hss, "iccid")]:  # fmt: skip
+    for table, col in [(crm, "dni"), (crm, "email"), (crm, "customer_id"), (hss, "imsi"),
+                       (hss, "iccid"), (hss, "msisdn")]:  # fmt: skip
         values = table.column(col).to_pylist()
         assert len(set(values)) == len(values), col
+    # numbers are reassigned after churn: one current holder per number, never two at a time
+    live = [c for c, s in zip(*(crm.column(k).to_pylist() for k in ("celular", "estado")),
+                              strict=True) if s != "BAJA"]  # fmt: skip
+    assert len(set(live)) == len(live)
 
 
 def test_identifier_formats(world: World) -> None:

@@ -5,7 +5,9 @@ an eSIM download or a SIM replacement) asks: *should this change go ahead on thi
 :meth:`RiskDecider.decide` answers from three pieces of data, none holding a plaintext number:
 
 * :class:`Watchlist`: line token → (tier, watch until, case), from the exposure of triaged cases
-  (:func:`leaktriage.exposure.export.watchlist_rows`);
+  (:func:`leaktriage.exposure.export.watchlist_rows`); lines reassigned since a leak (the
+  exposed customer was their former holder) are kept apart: such a line is decided as one not
+  on the list, with a reason saying its current holder is not the exposed person;
 * :class:`RiskRules`: (tier, request, channel) → allow | step_up | deny, a risk score and a
   reason, read from ``exposure/rules/risk.toml`` (rules as data, documented in the file);
 * :class:`SimChangeEvents`: when each line's SIM last changed (a recent change raises risk).
@@ -111,11 +113,14 @@ class Watchlist:
 
     def __init__(self, entries: Mapping[str, WatchEntry] | None = None) -> None:
         self._entries: dict[str, WatchEntry] = dict(entries or {})
+        #: lines reassigned since a case's leak: not watched, kept to say why
+        self._reassigned: dict[str, WatchEntry] = {}
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Watchlist:
         """From rows shaped like :func:`~leaktriage.exposure.export.watchlist_rows`
-        (``line_token``, ``tier``, ``watch_until`` as a date or ISO string, ``case``)."""
+        (``line_token``, ``tier``, ``watch_until`` as a date or ISO string, ``case``, and
+        ``reassigned``: the line now belongs to someone other than the exposed customer)."""
         wl = cls()
         shared: dict[tuple[str, date, str], WatchEntry] = {}
         for row in rows:
@@ -128,7 +133,10 @@ class Watchlist:
             entry = shared.get(key)
             if entry is None:
                 entry = shared[key] = WatchEntry(*key)
-            wl._add(str(row["line_token"]), entry)
+            if row.get("reassigned"):
+                wl._add_reassigned(str(row["line_token"]), entry)
+            else:
+                wl._add(str(row["line_token"]), entry)
         return wl
 
     @classmethod
@@ -163,6 +171,21 @@ class Watchlist:
         old = self._entries.get(token)
         if old is None or _worse(entry, old):
             self._entries[token] = entry
+
+    def _add_reassigned(self, token: str, entry: WatchEntry) -> None:
+        old = self._reassigned.get(token)
+        if old is None or entry.watch_until > old.watch_until:
+            self._reassigned[token] = entry
+
+    def reassigned(self, token: str, today: date | None = None) -> WatchEntry | None:
+        """The case whose exposed customer held this line before it was reassigned, while
+        that case's watch would last, unless the line is watched for its current holder."""
+        entry = self._reassigned.get(token)
+        if entry is None or token in self._entries:
+            return None
+        if entry.watch_until < (today or datetime.now(UTC).date()):
+            return None
+        return entry
 
     def get(self, token: str, today: date | None = None) -> WatchEntry | None:
         """The entry of a line still under watch on ``today`` (default: today, UTC)."""
@@ -363,6 +386,13 @@ class RiskDecider:
         tier = entry.tier if entry else UNLISTED
         outcome = self.rules.outcome(tier, request, channel)
         decision, risk, reasons = outcome.decision, outcome.risk, [outcome.reason]
+        moved = self.watchlist.reassigned(token, now.date()) if entry is None else None
+        if moved is not None:
+            # decided as a line not on the list: the leak exposed the line's former holder
+            reasons.append(
+                f"the line was reassigned since the leak of case '{moved.case}': its current "
+                "holder is not the exposed person, so the leak does not raise its risk"
+            )
         last = self.events.last_change(token)
         if last is not None and timedelta(0) <= now - last <= self.rules.recent_within:
             risk = min(1.0, risk + self.rules.recent_add_risk)

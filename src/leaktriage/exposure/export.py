@@ -6,6 +6,11 @@ leaked value. CSV
 cells that a spreadsheet would run as a formula (= + - @, tab, carriage return) are neutralised
 with a leading apostrophe (OWASP CSV injection). The watchlist holds keyed tokens of the exposed
 lines and their tiers, for the risk API; nothing else.
+
+A line reassigned since the leak (the exposed customer is its former holder, see
+:mod:`leaktriage.exposure.customers`) is marked ``line_reassigned`` in the notification list,
+whose channel then never is SMS, and goes on the watchlist as ``unlisted`` with
+``reassigned`` true: the risk API answers for it as for a line not on the list, and says why.
 """
 
 from __future__ import annotations
@@ -40,8 +45,13 @@ NOTIFICATION_COLUMNS = [
     "source",
     "records",
     "match_confidence",
+    "line_reassigned",
 ]
-WATCHLIST_COLUMNS = ["line_token", "tier", "watch_until", "case"]
+WATCHLIST_COLUMNS = ["line_token", "tier", "watch_until", "case", "reassigned"]
+#: The watchlist tier of a reassigned line: the risk API's tier for lines not on the list.
+REASSIGNED_TIER = "unlisted"
+#: Which of a customer's lines the lists name: one with a token, in service before reassigned.
+_LINE_KEY = "(line_tok is not null)::int * 2 + (not coalesce(line_reassigned, false))::int"
 
 
 def neutralise(value: Any) -> Any:
@@ -65,9 +75,10 @@ def _case_rows(ws: Workspace, case: str) -> list[tuple[Any, ...]]:
             return []
         raise WorkspaceError(f"no exposure stored for case {case!r}: run triage with --case")
     rows = ws.engine.fetch_rows(
-        """select customer_key, any_value(customer_ref), list(tier), list(distinct f),
+        f"""select customer_key, any_value(customer_ref), list(tier), list(distinct f),
                   any_value(channel), any_value(source), sum(records),
-                  arg_max(line_tok, line_tok is not null), max(confidence)
+                  arg_max(line_tok, {_LINE_KEY}), max(confidence),
+                  coalesce(arg_max(line_reassigned, {_LINE_KEY}), false)
            from (select *, unnest(fields) as f from ws.case_exposure where case_name = ?)
            group by customer_key order by customer_key""",
         [case],
@@ -87,7 +98,9 @@ def exposure_rows(
 ) -> list[dict[str, Any]]:
     """The notification list of a case, one row per customer (highest tier over samples)."""
     out = []
-    for key, ref, case_tiers, fields, channel, source, records, _, conf in _case_rows(ws, case):
+    for key, ref, case_tiers, fields, channel, source, records, _, conf, moved in _case_rows(
+        ws, case
+    ):
         tier = _worst(case_tiers, rules)
         if tiers and tier not in tiers:
             continue
@@ -102,21 +115,35 @@ def exposure_rows(
                 "source": source or "",
                 "records": int(records),
                 "match_confidence": round(float(conf), 4) if conf is not None else None,
+                "line_reassigned": bool(moved),
             }
         )
     return out
 
 
 def watchlist_rows(ws: Workspace, case: str, rules: TierRules) -> list[dict[str, Any]]:
-    """Line tokens of a case's customers in tiers the rules put on watch."""
+    """Line tokens of a case's customers in tiers the rules put on watch.
+
+    A reassigned line (its current holder is not the exposed customer) is listed as
+    :data:`REASSIGNED_TIER` with ``reassigned`` true, for as long as the tier would have
+    watched it, so that the risk API can say why it is not raised.
+    """
     now = datetime.now(UTC)
     out = []
-    for _, _, case_tiers, _, _, _, _, line_tok, _ in _case_rows(ws, case):
+    for _, _, case_tiers, _, _, _, _, line_tok, _, moved in _case_rows(ws, case):
         tier = rules.tier(_worst(case_tiers, rules))
         if not tier.watch or not line_tok:
             continue
         until = (now + timedelta(days=round(30.44 * tier.months))).date().isoformat()
-        out.append({"line_token": line_tok, "tier": tier.name, "watch_until": until, "case": case})
+        out.append(
+            {
+                "line_token": line_tok,
+                "tier": REASSIGNED_TIER if moved else tier.name,
+                "watch_until": until,
+                "case": case,
+                "reassigned": bool(moved),
+            }
+        )
     return out
 
 

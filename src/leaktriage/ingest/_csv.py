@@ -44,7 +44,7 @@ from ._limits import Tally
 from ._model import IngestOptions
 from ._rows import TextFormatReader, decode_error, dedupe_columns, numbered_columns, text_stream
 from ._sniff import HEAD_BYTES, Encoding, TextDialect, allow_big_fields, sniff_table
-from ._textstream import CleanText, TextPlan, line_too_long, restore
+from ._textstream import CleanText, StoppableStream, TextPlan, line_too_long, restore
 
 __all__ = ["CsvReader"]
 
@@ -249,15 +249,24 @@ class CsvReader(TextFormatReader):
         with self._stream(on_bytes, tally.keep, tally.fail) as raw:
             if isinstance(raw, CleanText):
                 cleaners.append(raw)
+            stream = StoppableStream(raw)
             reader = pacsv.open_csv(
-                raw, read_options=read, parse_options=parse, convert_options=convert
+                stream, read_options=read, parse_options=parse, convert_options=convert
             )
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    return
-                yield batch
+            try:
+                while True:
+                    try:
+                        batch = reader.read_next_batch()
+                    except StopIteration:
+                        return
+                    yield batch
+            finally:
+                # Stopped early (a sample), pyarrow's read-ahead must be over before the stream
+                # closes, or its thread aborts or hangs the interpreter at exit.
+                stream.stop()
+                reader.close()
+                stream.wait()
+                del reader
 
     def _finish(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """Drop the trailing column, put escapes and delimiters back, trim padding."""

@@ -7,7 +7,7 @@ names the columns. What is read:
 
 * a top-level array: its items are the records; a top-level object wrapping them
   (``{"data": [...], "meta": {...}}``, ``{"customers": {"items": [...]}}``): the records array
-  :func:`._jsonscan.locate` picks; a top-level object without arrays: one record; several
+  :func:`._jsonlocate.locate` picks; a top-level object without arrays: one record; several
   top-level values (``{...}\\n{...}``, as ``jq`` writes them): each a record;
 * JSON Lines: one value per line; blank lines, CRLF and a BOM are fine;
 * UTF-16 and other non-UTF-8 text is re-encoded to UTF-8 on the way in.
@@ -39,7 +39,8 @@ from leaktriage.errors import InputError, InputRejected
 
 from ._jsonflat import Flattener, column_names, decode
 from ._jsonlines import read_lines, reason
-from ._jsonscan import Damage, Located, Piece, Span, locate, pieces
+from ._jsonlocate import Located, locate
+from ._jsonscan import Damage, Piece, Span, pieces
 from ._limits import Tally
 from ._model import IngestOptions
 from ._rows import TextFormatReader, decode_error, string_schema, text_stream

@@ -141,8 +141,7 @@ def dump(value: Any) -> str:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
-_PLAIN = frozenset((str, int, bool, type(None)))
-"""Item types ``json.dumps`` writes back as they were read (not :class:`Number`)."""
+_PLAIN = "plain"
 
 
 class Flattener:
@@ -157,12 +156,12 @@ class Flattener:
         """The flat row of one decoded record (raw key paths → text)."""
         out: dict[str, str | None] = {}
         if type(value) is dict:
-            if value and value.keys() & _MONGO.keys():
+            if 0 < len(value) <= 2 and next(iter(value))[:1] == "$":
                 value = _mongo(value)
             if type(value) is dict:
                 self._object(value, "", out)
                 return out
-        if type(value) is list and value and not _all_scalars(value):
+        if type(value) is list and value and _items(value) is _NESTED:
             self._array(value, VALUE, out)
         else:
             self._put(out, VALUE, value)
@@ -191,7 +190,7 @@ class Flattener:
             out[name] = str(value)
         elif not value:
             out[name] = None
-        elif kind is list and {type(item) for item in value} <= _PLAIN:
+        elif kind is list and _items(value) is _PLAIN:
             out[name] = self._cut(_encode(value))  # C, no Number inside
         else:
             out[name] = self._cut(dump(value))
@@ -215,17 +214,28 @@ class Flattener:
                 elif value is None:
                     out[name] = None
                     continue
+                elif kind is list:
+                    items = _items(value) if value else _PLAIN
+                    if items is _NESTED:
+                        self._array(value, name, out)
+                    elif not value:
+                        out[name] = None
+                    elif items is _PLAIN:
+                        out[name] = self._cut(_encode(value))  # C, no Number inside
+                    else:
+                        out[name] = self._cut(dump(value))
+                    continue
             if kind is dict:
                 if not value:
                     if name not in out:
                         out[name] = None
                     continue
-                if value.keys() & _MONGO.keys():
+                if len(value) <= 2 and next(iter(value))[:1] == "$":
                     value = _mongo(value)
                 if type(value) is dict:
                     self._object(value, name + ".", out)
                     continue
-            elif kind is list and value and not _all_scalars(value):
+            elif kind is list and value and _items(value) is _NESTED:
                 self._array(value, name, out)
                 continue
             self._put(out, name, value)
@@ -237,12 +247,20 @@ class Flattener:
             self._put(out, f"{name}.{MORE}", items[ARRAY_ITEMS:])
 
 
-def _all_scalars(items: list[Any]) -> bool:
+_NESTED = "nested"
+
+
+def _items(items: list[Any]) -> str:
+    """``_NESTED`` when an item is an object or array, ``_PLAIN`` when every item is a type
+    ``json.dumps`` writes back as read, else ``"numbers"`` (a :class:`Number` among them)."""
+    found = _PLAIN
     for item in items:
         kind = type(item)
         if kind is dict or kind is list:
-            return False
-    return True
+            return _NESTED
+        if kind is Number:
+            found = "numbers"
+    return found
 
 
 def _unused(out: dict[str, str | None], name: str) -> str:

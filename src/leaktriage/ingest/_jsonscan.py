@@ -5,9 +5,9 @@ ijson's prefix stack grow to gigabytes. Here a byte stream is classified a chunk
 vectorized numpy (a lookup table, a cumulative sum for the string state, another for the
 nesting depth), so the depth of every byte is known before any parser sees it: nesting over the
 limit is refused at the first byte too deep, in time linear in the input and memory bounded by
-the chunk. Only the *shallow* structure (the separators of the records container, the members
-of a wrapper object) reaches Python; records are handed whole to ``json`` (C), which keeps
-numbers as written and reports line and column of damage.
+the chunk. Only the *shallow* structure (the separators of the records container; the members
+of a wrapper object, for :mod:`._jsonlocate`) reaches Python; records are handed whole to
+``json`` (C), which keeps numbers as written and reports line and column of damage.
 
 A quote is escaped when an odd run of backslashes precedes it (simdjson's rule); the run parity
 and the string and depth state carry from one chunk to the next.
@@ -18,11 +18,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 import numpy as np
 
 from leaktriage.errors import InputRejected
+
+if TYPE_CHECKING:
+    from ._jsonlocate import Located
 
 __all__ = [
     "CHUNK_BYTES",
@@ -31,10 +34,9 @@ __all__ = [
     "COMMA",
     "OPEN",
     "Damage",
-    "Located",
     "Piece",
     "Scanner",
-    "locate",
+    "Span",
     "pieces",
 ]
 
@@ -43,13 +45,9 @@ log = logging.getLogger(__name__)
 CHUNK_BYTES = 2**20
 """Bytes classified per numpy pass (memory per pass is a small multiple of this)."""
 
-LOCATE_BYTES = 16 * 2**20
-"""How far into a document the records container (the array of a wrapper object) is looked
-for; past it, the document is read as a sequence of top-level values."""
-
-WRAPPER_LEVELS = 4
-"""How many wrapper objects deep a records array is looked for
-(``{"customers": {"items": [...]}}`` is two)."""
+SPAN_RECORDS = 64
+"""Records decoded per call: few enough that their objects never outlive a young-generation
+garbage collection (see :data:`._jsonlines.GROUP_LINES`)."""
 
 OPEN, CLOSE, COMMA, COLON, QUOTE = 1, 2, 3, 4, 5
 _CLASS = np.zeros(256, dtype=np.int8)
@@ -171,122 +169,6 @@ class Damage:
     column: int | None = None
     tail: Piece | None = None
     """The unfinished record at the end of the input, whose decoding pins the damage."""
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where the records are: the ``[`` of the records array (``offset``, with ``depth`` the
-    nesting inside it), or the top-level values themselves (``offset`` -1, ``depth`` 0)."""
-
-    offset: int
-    depth: int
-    path: str
-    """The keys leading to the records array, dotted (``customers.items``); ``""`` for a
-    top-level array or top-level values."""
-    kind: str
-    """``array``, ``values`` (top-level values, each a record) or ``scalar`` (a lone number,
-    string, boolean or null: no records)."""
-
-
-def _next_byte(head: bytes, at: int) -> int:
-    """The first non-whitespace byte at or after ``at`` (-1 when none is in ``head``)."""
-    n = len(head)
-    while at < n and head[at] in _WHITESPACE:
-        at += 1
-    return head[at] if at < n else -1
-
-
-def _skip_bom(head: bytes) -> int:
-    return 3 if head.startswith(b"\xef\xbb\xbf") else 0
-
-
-RECORDS_KEYS = frozenset(
-    "data results items records rows hits entries docs documents objects list values "
-    "response result content payload".split()
-)
-"""Member names under which an empty array, or one of scalars, is taken for the records
-(``{"data": []}`` holds no records; ``{"name": "x", "tags": ["a"]}`` is one record)."""
-
-
-def locate(stream: BinaryIO, max_depth: int, path: str | None) -> Located:
-    """Find the records of a JSON document from its first :data:`LOCATE_BYTES`.
-
-    A top-level array holds the records. A top-level object is a wrapper when it (or an object
-    in it, :data:`WRAPPER_LEVELS` deep) has a member array of objects (the first one wins:
-    ``{"meta": {...}, "data": [{...}]}``), else of arrays (rows as arrays), else an empty or
-    scalar array named like records (:data:`RECORDS_KEYS`). A top-level object without such an
-    array is itself the one record, and several top-level values (``{...}\\n{...}``) are each
-    a record. A lone scalar is ``kind="scalar"``: no records.
-    """
-    head = stream.read(LOCATE_BYTES)
-    start = _skip_bom(head)
-    first = _next_byte(head, start)
-    if first == ord("["):
-        return Located(head.index(b"[", start), 1, "", "array")
-    if first != ord("{"):
-        return Located(-1, 0, "", "scalar" if first >= 0 else "values")
-    scanner = Scanner(max_depth, path)
-    best: tuple[int, int, int, str] | None = None  # rank, offset, depth, path
-    keys: list[str] = []
-    stack: list[int] = []  # the open containers (their bracket bytes)
-    for lo in range(0, len(head), CHUNK_BYTES):
-        chunk = head[lo : lo + CHUNK_BYTES]
-        pos, cls, before = scanner.feed(chunk)
-        for i in np.flatnonzero(before <= WRAPPER_LEVELS + 1).tolist():
-            at = int(pos[i]) + lo
-            kind = int(cls[i])
-            depth = int(before[i])
-            if kind == CLOSE:
-                if not stack:
-                    break  # unbalanced: the reading pass reports it
-                stack.pop()
-            elif depth > WRAPPER_LEVELS:
-                continue
-            elif kind == OPEN:
-                stack.append(head[at])
-            if kind == COLON and all(k == ord("{") for k in stack):  # a wrapper's member
-                del keys[depth - 1 :]
-                keys.append(_key_before(head, at))
-                if _next_byte(head, at + 1) != ord("["):
-                    continue
-                bracket = head.index(b"[", at + 1)
-                inner = _next_byte(head, bracket + 1)
-                if inner == ord("{"):
-                    return Located(bracket, depth + 1, ".".join(keys), "array")
-                if inner == ord("["):
-                    rank = 2
-                elif keys[-1].casefold() in RECORDS_KEYS:
-                    rank = 1
-                else:
-                    continue
-                if best is None or rank > best[0]:
-                    best = (rank, bracket, depth + 1, ".".join(keys))
-            elif kind == CLOSE and depth == 1:
-                break  # the top-level object ended inside the head
-        else:
-            continue
-        break
-    if best is not None:
-        return Located(best[1], best[2], best[3], "array")
-    return Located(-1, 0, "", "values")
-
-
-def _key_before(head: bytes, colon: int) -> str:
-    """The member name ending before a colon (for paths in logs; never a value)."""
-    end = head.rfind(b'"', 0, colon)
-    begin = end - 1
-    while begin >= 0:
-        begin = head.rfind(b'"', 0, begin + 1)
-        if begin < 0:
-            break
-        run = 0
-        while begin - 1 - run >= 0 and head[begin - 1 - run] == _BACKSLASH:
-            run += 1
-        if not run & 1:
-            break
-        begin -= 1
-    raw = head[begin + 1 : end] if 0 <= begin < end else b""
-    return raw.decode("utf-8", "replace")[:128]
 
 
 class Span:
@@ -442,9 +324,11 @@ def pieces(
                     del starts_l[-1], ends_l[-1], lines[-1], columns[-1]
             if len(starts_l) > 1:
                 if array_mode:
-                    span = Span(chunk, starts_l[1:], ends_l[1:], lines[1:], columns[1:])
-                    records += span.count
-                    yield span
+                    for k in range(1, len(starts_l), SPAN_RECORDS):
+                        j = k + SPAN_RECORDS
+                        span = Span(chunk, starts_l[k:j], ends_l[k:j], lines[k:j], columns[k:j])
+                        records += span.count
+                        yield span
                 else:
                     for k in range(1, len(starts_l)):
                         records += 1

@@ -35,13 +35,16 @@ BINARY_TYPES = frozenset(
 )
 """Declared column types whose plain string literals hold bytes, not text."""
 
+# A hex or bit literal (``X'AB'``, ``b'01'``) is a token of its own, already text: never hexed.
 _MYSQL_TOKEN = re.compile(
-    rb"""(?:(?<![\w$])_(?P<cs>[A-Za-z0-9]+)[ \t]*)?'(?P<m>[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+)'"""
+    rb"""(?<![\w$])[xXbB]'[0-9A-Fa-f]*'"""
+    rb"""|(?:(?<![\w$])_(?P<cs>[A-Za-z0-9]+)[ \t]*)?'(?P<m>[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+)'"""
     rb"""|"(?:[^"\\]*+(?:\\.[^"\\]*+)*+)"|`[^`]*+`|[(),]|['"`]""",
     re.S,
 )
 _STANDARD_TOKEN = re.compile(
-    rb"""(?<![\w$])[Ee]'(?:[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+)'"""
+    rb"""(?<![\w$])[xXbB]'[0-9A-Fa-f]*'"""
+    rb"""|(?<![\w$])[Ee]'(?:[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+)'"""
     rb"""|[Nn]?'(?P<s>[^']*+(?:''[^']*+)*+)'|"[^"]*+"|\[[^\]]*+\]|[(),]|['"]""",
     re.S,
 )
@@ -171,6 +174,7 @@ def hex_literals(
     mysql: bool,
     decodable: Callable[[bytes], bool],
     binary: Sequence[bool] | None = None,
+    tail: bool = True,
 ) -> tuple[bytes, int]:
     """``line`` with its binary literals (see the module docstring) as ``'<hex>'``.
 
@@ -178,7 +182,8 @@ def hex_literals(
     literal. ``binary`` flags the columns declared binary, by position in the tuple, and is
     only used when the line holds tuples from its start. Returns the new line and how many
     bytes of the *new* line were scanned: an unclosed literal (one continued on the next
-    line) stops the scan and the rest is kept as it was.
+    line) stops the scan; its bytes are hexed too when they do not decode and ``tail`` is set
+    (a dump cut in the middle of a key), else the rest is kept as it was.
     """
     pattern = _MYSQL_TOKEN if mysql else _STANDARD_TOKEN
     group = "m" if mysql else "s"
@@ -200,7 +205,7 @@ def hex_literals(
             elif text in b"'\"`":
                 stop = match.start() - kept + sum(map(len, pieces))
                 rest = line[match.end() :].rstrip(b"\r\n")
-                if text == b"'" and not decodable(rest):
+                if tail and text == b"'" and not decodable(rest):
                     # An unclosed literal (a dump cut in the middle of a key): its bytes as
                     # hex too, so that it is one malformed row, not an undecodable line.
                     pieces.append(line[kept : match.end()])
@@ -238,15 +243,27 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\[0Z]")
 _MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
+def _text_like(body: bytes) -> bool:
+    """More ASCII letters than high bytes: a CP1252/Latin-1 word, not random key bytes."""
+    high = len(body) - len(body.translate(None, bytes(range(128, 256))))
+    letters = len(body) - len(body.translate(None, _LETTERS))
+    return letters >= high
+
+
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 def sniff_head(head: bytes, complete: bool) -> bytes:
     """The head to sniff an input's encoding on: for a SQL dump holding binary literals, the
     head with them in hex, so that the dump's own encoding shows; any other input unchanged.
 
-    ``_binary`` literals are always hexed. Other literals that are not valid UTF-8 are hexed
-    only when something shows the dump is UTF-8 with binary values: valid multi-byte UTF-8
-    elsewhere in the head, or control bytes (raw, or mysqldump's ``\\0``/``\\Z``) in those
-    literals, which text does not hold; a CP1252 dump's accented names are not valid UTF-8
-    either, and must still be sniffed as CP1252. A literal the head cuts in two is cut off.
+    ``_binary`` literals and literals holding control bytes (raw, or mysqldump's ``\\0``/
+    ``\\Z``; text does not hold them) are always hexed. Other literals that are not valid
+    UTF-8 are hexed only when the head shows UTF-8 (valid multi-byte UTF-8 outside them) or
+    most of them do not look like text in a single-byte encoding (a CP1252 name has more ASCII
+    letters than high bytes; random key bytes have fewer), since a CP1252 dump's accented
+    names are not valid UTF-8 either and must still be sniffed as CP1252. Each line is cut
+    where a literal is left open (by the end of the head, or of a truncated dump).
     """
     from ._sniff import detect_text_format
 
@@ -258,7 +275,12 @@ def sniff_head(head: bytes, complete: bool) -> bytes:
     lines = head.split(b"\n")
     failed: list[bytes] = []
 
+    def no_controls(body: bytes) -> bool:
+        return _CONTROL.search(body) is None
+
     def decodes(body: bytes) -> bool:
+        if _CONTROL.search(body) is not None:
+            return False
         if _utf8(body):
             return True
         failed.append(body)
@@ -266,19 +288,20 @@ def sniff_head(head: bytes, complete: bool) -> bytes:
 
     introduced: list[bytes] = []
     every: list[bytes] = []
-    for number, line in enumerate(lines):
-        cut = not complete and number == len(lines) - 1
+    for line in lines:
         if b"'" not in line:
             introduced.append(line)
             every.append(line)
             continue
-        only, scanned = hex_literals(line, 0, mysql, lambda _: True)
-        introduced.append(only[:scanned] if cut else only)
-        full, scanned = hex_literals(line, 0, mysql, decodes)
-        every.append(full[:scanned] if cut else full)
+        # Up to a literal left open (one cut by the head, or by the end of a truncated dump).
+        only, scanned = hex_literals(line, 0, mysql, no_controls, tail=False)
+        introduced.append(only[:scanned])
+        full, scanned = hex_literals(line, 0, mysql, decodes, tail=False)
+        every.append(full[:scanned])
     binary_only = b"\n".join(introduced)
     if not failed:
         return binary_only
     hexed = b"\n".join(every)
-    evidence = _MULTIBYTE.search(hexed) is not None or any(_CONTROL.search(b) for b in failed)
+    binary = sum(not _text_like(body) for body in failed)
+    evidence = _MULTIBYTE.search(hexed) is not None or binary * 2 > len(failed)
     return hexed if evidence and _utf8(hexed, complete) else binary_only

@@ -3,7 +3,9 @@
 Dialects: MySQL/MariaDB (``mysqldump``), PostgreSQL (``pg_dump``: ``INSERT`` and ``COPY ... FROM
 stdin``), SQLite ``.dump``, SQL Server (SSMS "Generate Scripts"), Oracle (SQL Developer,
 ``INSERT ALL``). Column names come from the INSERT column list, else the table's ``CREATE
-TABLE``, else ``col_1..col_n``.
+TABLE``, else ``col_1..col_n``. Binary values (Ki/OPc written by ``mysqldump`` without
+``--hex-blob``, ``X'..'``/``0x..``, PostgreSQL ``bytea``) come out as their hex digits; the
+rules are in :mod:`._sqlbinary`.
 
 *Pre-scan.* The constructor reads the dump once with the same parser as the read (so counts
 agree): every table with data rows, in file order, its exact good-row count, its columns, the

@@ -12,7 +12,8 @@ vectorized replacements whose placeholders make it exact; see :func:`_unescape_m
 
 *COPY.* PostgreSQL's text format is one row per physical line, tab-separated, ``\\N`` for null,
 backslash escapes, no quoting: exactly what ``pyarrow.csv`` parses natively with quoting off;
-only columns holding a backslash are unescaped afterwards.
+only columns holding a backslash are unescaped afterwards, and ``bytea`` values in hex output
+format (``\\\\x0a1b``) become their hex digits.
 
 A third route takes long MySQL lines whole through ``pyarrow.csv`` (:func:`csv_tuples`) once
 escaped quotes and backslashes are out of the way; :func:`split_tuples` remains the fallback.
@@ -338,9 +339,7 @@ def _bytea_hex(column: pa.Array) -> pa.Array:
     return pc.replace_with_mask(column, hexa, digits)
 
 
-def copy_columns(
-    chunk: bytes, width: int, bytea: Sequence[bool] | None = None
-) -> list[pa.Array]:
+def copy_columns(chunk: bytes, width: int, bytea: Sequence[bool] | None = None) -> list[pa.Array]:
     """The columns of whole COPY text lines (each with ``width - 1`` tabs, UTF-8).
 
     ``bytea`` flags the columns declared ``bytea`` (``None``: no ``CREATE TABLE`` known, so

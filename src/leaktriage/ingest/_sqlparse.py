@@ -7,6 +7,13 @@ in chunks; anything else (DDL, expressions, casts, literals spanning lines, ``IN
 conditional comments) goes to the token-at-a-time parser over :class:`._sqllex.Lexer`, which
 hands back to the line path as soon as a statement (or a line of tuples) is over.
 
+Every raw line first passes :meth:`Parser._binary_literals` (the source's ``rewrite`` hook),
+which turns binary literals (``_binary '..'``, plain literals of columns the dump's ``CREATE
+TABLE`` declares binary, literals that do not decode) into hex text before anything decodes the
+line (see :mod:`._sqlbinary`); lines without ``_binary`` that decode pass after two C-level
+scans. A line only counted (a table whose sample is full) is not rewritten when its tuples
+can be counted on the raw bytes.
+
 The parser only reports what it finds to a :class:`Listener`: the pre-scan counts rows and keeps
 samples, the read builds batches of the selected table. Both run the same code, so the counts of
 the pre-scan are those of the read.

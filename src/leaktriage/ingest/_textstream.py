@@ -25,6 +25,7 @@ import bisect
 import codecs
 import io
 import re
+import time
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -36,7 +37,7 @@ from leaktriage.errors import InputError, InputRejected
 from ._dialect import SENTINEL, is_junk_line, space_run
 from ._rows import decode_error
 
-__all__ = ["CleanText", "TextPlan", "line_too_long", "restore"]
+__all__ = ["CleanText", "StoppableStream", "TextPlan", "line_too_long", "restore"]
 
 _CHUNK = 4 * 2**20
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -419,6 +420,48 @@ class CleanText(io.RawIOBase):
         elif plan.translated:
             text = text.replace(plan.delimiter, SENTINEL)
         return text
+
+
+class StoppableStream(io.RawIOBase):
+    """A stream pyarrow reads from that can be told to stop, and waited for.
+
+    pyarrow's streaming CSV reader reads ahead on its own threads. Stopped early (a sample, a
+    probe), a read still running in that thread calls into Python while the interpreter
+    finalizes, which aborts or hangs the process at exit. After :meth:`stop` every read ends
+    the stream at once; :meth:`wait` returns when no read is under way.
+    """
+
+    def __init__(self, inner: BinaryIO) -> None:
+        super().__init__()
+        self._inner = inner
+        self._stopped = False
+        self._busy = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._stopped:
+            return 0
+        self._busy += 1
+        try:
+            return self._inner.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
+        finally:
+            self._busy -= 1
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def wait(self, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self._busy and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            super().close()
 
 
 def _first_break(data: bytes) -> int:

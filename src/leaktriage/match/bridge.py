@@ -14,6 +14,15 @@ not be cross-checked (identifiers only), and probabilistic links; a candidate wh
 birth date contradicts the record is a different person and is not followed. Placeholder
 tokens (``stop_<domain>``) are never joined on.
 
+Lines and SIMs (:data:`LINE_DOMAINS`) are held by one customer at a time and reassigned after
+churn, so a CRM holds two rows of a recycled number: the former holder's, closed, and the
+current one's. A line token is followed only to a row that can be the *same holding* as the
+row it comes from: their lifecycles (activation, churn, and for a row without churn the
+source's as-of date, when it was in service) must fit one span. A churned holder's CRM row
+never reaches the HSS or billing row of the number's new holder, and an HSS row (a line in
+service on the HSS's as-of date) reaches its current holder's CRM row, never the former
+one's. Of several rows that fit, the one in service is taken.
+
 Writes the engine table ``bridged_rows`` (leak_row, target, t_row, via, domains, hops): one row
 per leak record and source reached indirectly, ``via`` the key of the source it was reached
 from, ``domains`` how many identifier domains the two rows share. Exposure reads it for the
@@ -24,19 +33,23 @@ the customer behind it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from leaktriage.engines.base import Engine
 from leaktriage.match.exact import Target
 from leaktriage.match.profile import DOMAINS
 
-__all__ = ["MAX_HOPS", "bridge_links"]
+__all__ = ["LINE_DOMAINS", "MAX_HOPS", "bridge_links", "date_sql", "same_holding_sql"]
 
 log = logging.getLogger(__name__)
 
 #: Steps from a source a record matched to sources it did not: one reaches the CRM from an
 #: HSS row through the MSISDN; two allow one intermediate system (HSS → billing → CRM).
 MAX_HOPS = 2
+#: Identifier domains of a line or its SIM: held by one customer at a time, reassigned after
+#: churn (a person's national ID or e-mail stays theirs across their rows).
+LINE_DOMAINS = ("phone", "imsi", "iccid")
 
 _EMPTY = (
     "create or replace temp table bridged_rows (leak_row bigint, target varchar, t_row bigint, "
@@ -44,12 +57,48 @@ _EMPTY = (
 )
 
 
-def bridge_links(engine: Engine, sources: Sequence[Target]) -> int:
+def date_sql(day: date | None) -> str:
+    """A SQL date literal of a catalogue date (a ``date`` object, never text from an input)."""
+    return "NULL::DATE" if day is None else f"DATE '{day.isoformat()}'"
+
+
+def _span(row: str, as_of: str) -> tuple[str, str]:
+    """SQL of the first and last day a profile row ``row`` is known to have held its line:
+    its activation, its churn, and, without a churn, its source's as-of date ``as_of``."""
+    live = f"case when {row}.churn is null then {as_of} end"
+    return (
+        f"coalesce({row}.activation, {live}, {row}.churn)",
+        f"coalesce({row}.churn, {live}, {row}.activation)",
+    )
+
+
+def same_holding_sql(a: str, a_as_of: str, b: str, b_as_of: str) -> str:
+    """SQL: rows ``a`` and ``b`` (profiles with ``activation``, ``churn``) can be one holding of
+    a line, given their sources' as-of dates (SQL expressions, NULL when unknown).
+
+    Neither row's known days may fall outside the other's activation–churn span: a row closed
+    on day C did not hold the line on a later day another row shows it in service.
+    """
+    a_first, a_last = _span(a, a_as_of)
+    b_first, b_last = _span(b, b_as_of)
+    return (
+        f"(({a}.churn is null or {b_last} is null or {b_last} <= {a}.churn) "
+        f"and ({b}.churn is null or {a_last} is null or {a_last} <= {b}.churn) "
+        f"and ({a}.activation is null or {b_first} is null or {b_first} >= {a}.activation) "
+        f"and ({b}.activation is null or {a_first} is null or {a_first} >= {b}.activation))"
+    )
+
+
+def bridge_links(
+    engine: Engine, sources: Sequence[Target], as_of: Mapping[str, date | None] | None = None
+) -> int:
     """Fill ``bridged_rows`` from ``match_best`` and ``linked_rows``; return its row count.
 
     ``sources`` are the registered reference sources (targets of kind ``source``) with their
-    profile tables in ``engine``.
+    profile tables in ``engine``; ``as_of`` their as-of dates by target key (a row without a
+    churn date was in service then), which a line token is followed by (:data:`LINE_DOMAINS`).
     """
+    dates = as_of or {}
     engine.execute(_EMPTY)
     keys = [t.key for t in sources]
     if len(sources) < 2:
@@ -80,12 +129,21 @@ def bridge_links(engine: Engine, sources: Sequence[Target]) -> int:
                 for d in DOMAINS:
                     if d not in a.spec.domains() or d not in b.spec.domains():
                         continue
+                    # a line or SIM: only to a row of the same holding (not a later holder's)
+                    holding = (
+                        " and "
+                        + same_holding_sql(
+                            "s", date_sql(dates.get(a.key)), "t", date_sql(dates.get(b.key))
+                        )
+                        if d in LINE_DOMAINS
+                        else ""
+                    )
                     parts.append(
                         f"select f.leak_row, ?::VARCHAR as target, t._row as t_row, "
-                        f"f.target as via, '{d}' as domain "
+                        f"f.target as via, '{d}' as domain, t.churn is null as live "
                         f"from bridge_frontier f join {a.profile} s on s._row = f.t_row "
                         f"join {b.profile} t on t.tok_{d} = s.tok_{d} "
-                        f"where f.target = ? and not s.stop_{d} and not t.stop_{d}"
+                        f"where f.target = ? and not s.stop_{d} and not t.stop_{d}{holding}"
                     )
                     params += [b.key, a.key]
         if not parts:
@@ -99,7 +157,8 @@ def bridge_links(engine: Engine, sources: Sequence[Target]) -> int:
                                   where r.leak_row = j.leak_row and r.target = j.target)
                 group by leak_row, target, t_row
                 qualify row_number() over (
-                    partition by leak_row, target order by count(distinct domain) desc, t_row
+                    partition by leak_row, target
+                    order by count(distinct domain) desc, bool_or(live) desc, t_row
                 ) = 1""",
             params,
             step=f"bridge hop {hop}",

@@ -6,6 +6,11 @@ domains. The candidate is then compared field by field (other identifiers, names
 address) and the comparison is kept per row, so that evidence can say *why* a leak is judged
 genuine or fabricated ("the DNI is real but the name belongs to someone else").
 
+Rows tied on the most domains are all compared, and the one whose fields agree most is kept,
+then the one in service (no churn): numbers are reassigned, so a phone number alone hits the
+CRM rows of its former holder and of its current one, and the record is the holder's whose
+name it carries, or, with nothing to compare, the line's current holder.
+
 Tables written (engine-side, replaced on each run), with ``target`` the target's ``kind:name`` key:
 
 ``match_hits``  leak_row, target, t_row, domain
@@ -86,8 +91,8 @@ def _best(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) -> None:
         """create or replace temp table match_cand as
            select leak_row, target, t_row, count(distinct domain) as hit_domains
            from match_hits group by leak_row, target, t_row
-           qualify row_number() over (
-               partition by leak_row, target order by count(distinct domain) desc, t_row) = 1""",
+           qualify rank() over (
+               partition by leak_row, target order by count(distinct domain) desc) = 1""",
         step="best candidates",
     )
     parts = []
@@ -107,7 +112,8 @@ def _best(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) -> None:
                        concat_ws(' ', l.sur1, l.sur2), concat_ws(' ', t.sur1, t.sur2)) as sur_sim,
                    (l.dob is not null and t.dob is not null) as dob_comparable,
                    coalesce(l.dob = t.dob, false) as dob_agree,
-                   jaro_winkler_similarity(l.address, t.address) as addr_sim
+                   jaro_winkler_similarity(l.address, t.address) as addr_sim,
+                   t.churn is null as in_service
                from match_cand c join lp l on l._row = c.leak_row
                join {target.profile} t on t._row = c.t_row
                where c.target = ?"""
@@ -135,9 +141,17 @@ def _best(engine: Engine, leak: ProfileSpec, targets: Sequence[Target]) -> None:
                 (id_comparable - 1) + (name_sim is not null)::int + dob_comparable::int
                   as comparable_fields
               from f)
-            select *, comparable_fields > 0 and agree_fields * 2 >= comparable_fields
+            select leak_row, target, t_row, hit_domains, id_comparable, id_agree, name_sim,
+                   given_sim, sur_sim, dob_comparable, dob_agree, addr_sim, agree_fields,
+                   comparable_fields,
+                   comparable_fields > 0 and agree_fields * 2 >= comparable_fields
                       and agree_fields > 0 as agrees
-            from g""",
+            from g
+            -- of rows tied on the most domains: the most agreeing, then the one in service
+            qualify row_number() over (
+                partition by leak_row, target
+                order by agree_fields desc, coalesce(name_sim, 0) desc, in_service desc, t_row
+            ) = 1""",
         [t.key for t in targets],
         step="cross-field agreement",
     )

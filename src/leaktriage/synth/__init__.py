@@ -30,10 +30,16 @@ from typing import Any
 import numpy as np
 
 from leaktriage.synth._custody import write_custody
+from leaktriage.synth._hard_lines import write_hard_lines
 from leaktriage.synth._hard_ops import write_hard_ops
 from leaktriage.synth._hard_sim import write_hard_sim
 from leaktriage.synth._hostile import write_hostile
-from leaktriage.synth._operator import OPERATOR, generate_customers, write_sources
+from leaktriage.synth._operator import (
+    OPERATOR,
+    generate_customers,
+    reassign_numbers,
+    write_sources,
+)
 from leaktriage.synth._population import generate_population
 from leaktriage.synth._scenarios import World, write_corpus, write_scenarios
 
@@ -68,6 +74,8 @@ def generate_world(
     pop = generate_population(rng, round(PERSONS_PER_CUSTOMER * customers))
     step("customers", 0.25)
     cust = generate_customers(rng, pop, customers)
+    # churned customers' numbers given to later customers, from a stream of its own
+    reassign_numbers(np.random.default_rng([seed, 12, 5]), cust)
     step("sources", 0.4)
     sources = write_sources(rng, out_dir / "sources", pop, cust)
     step("corpora", 0.6)
@@ -81,6 +89,8 @@ def generate_world(
     scenarios += hard_scenarios
     # SIM keys without phone numbers, a decommissioned system's copy: a generator of their own
     scenarios += write_hard_sim(replace(world, rng=np.random.default_rng([seed, 121])))
+    # former customers whose numbers were reassigned since: a generator of its own
+    scenarios += write_hard_lines(replace(world, rng=np.random.default_rng([seed, 12, 6])))
     # a divested unit's archive and two leaks of it (registered only where custody is tested)
     custody = write_custody(
         np.random.default_rng([seed, 12, 3]), out_dir, pop, cust.person, max(300, customers // 10)

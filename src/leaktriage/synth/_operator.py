@@ -116,6 +116,41 @@ def generate_customers(rng: np.random.Generator, pop: Population, n: int) -> Cus
     return customers
 
 
+#: Days a churned number rests before the operator gives it to a new customer.
+QUARANTINE_DAYS = 90
+#: Share of churned numbers (with a later activation past the quarantine) given to a new
+#: customer who still holds it on ``AS_OF``.
+REASSIGNED_SHARE = 0.6
+
+
+def reassign_numbers(rng: np.random.Generator, cust: Customers) -> int:
+    """Give churned customers' numbers to customers activated after the quarantine.
+
+    Numbers are reassigned: a line one customer left is, some months later, a new customer's.
+    Each chosen former holder's number replaces the msisdn of one customer activated at least
+    :data:`QUARANTINE_DAYS` after the churn and active on ``AS_OF``, so the CRM holds two rows
+    of that number (the former holder with ``fecha_baja``, the current one active) and the
+    HSS and billing, which hold active lines only, the current holder. ``rng`` is a stream of
+    its own: every other draw of the world stays the same, only the recipients' msisdn values
+    change. Returns how many numbers were reassigned.
+    """
+    churned = np.flatnonzero(cust.churn != _fmt.NO_DATE)
+    live = np.flatnonzero(cust.churn == _fmt.NO_DATE)  # ordered by activation, as customers are
+    chosen = rng.random(len(churned)) < REASSIGNED_SHARE
+    pick = rng.random(len(churned))
+    first = np.searchsorted(cust.activation[live], cust.churn[churned] + QUARANTINE_DAYS)
+    ok = chosen & (first < len(live))
+    donors = churned[ok]
+    lo = first[ok]
+    recipients = live[lo + (pick[ok] * (len(live) - lo)).astype(np.int64)]
+    # one number per recipient: the first donor (in churn order) that drew it keeps it
+    order = np.argsort(cust.churn[donors], kind="stable")
+    _, keep = np.unique(recipients[order], return_index=True)
+    donors, recipients = donors[order][keep], recipients[order][keep]
+    cust.msisdn[recipients] = cust.msisdn[donors]
+    return len(donors)
+
+
 def msisdn_e164(numbers: np.ndarray) -> pa.Array:
     """+51 9XX XXX XXX."""
     d = _fmt.digits(numbers, 9)
