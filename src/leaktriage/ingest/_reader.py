@@ -294,6 +294,7 @@ class LeakReader:
         report.malformed_lines = []
         report.malformed_by_member = {}
         report.late_key_rows = 0
+        report.truncated_fields = 0
         report.complete = False
         done = 0
         progress = self._options.progress
@@ -320,6 +321,7 @@ class LeakReader:
                 report.malformed_by_member[part.name] = tally.malformed
             complete = complete and reader.complete
             report.late_key_rows += reader.late_key_rows
+            report.truncated_fields += getattr(reader, "truncated_fields", 0)
             report.encoding = self._readers[0][1].encoding
         report.complete = complete
         if progress is not None:
