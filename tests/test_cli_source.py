@@ -76,7 +76,8 @@ def test_workspace_holds_no_plaintext_identifier(
 @pytest.mark.parametrize(
     ("hostile", "code", "message"),
     [
-        pytest.param("bomb.csv.gz", 3, "ratio", id="gzip-bomb"),
+        # 1 GiB of zeros: refused as junk from its first 256 KiB, before the ratio is judged
+        pytest.param("bomb.csv.gz", 3, "", id="gzip-bomb"),
         pytest.param("bomb.zip", 3, "", id="zip-bomb"),
         pytest.param("junk.bin", 3, "", id="binary-junk"),
         pytest.param("empty.csv", 3, "empty", id="empty"),

@@ -144,7 +144,7 @@ def run_triage(
             transfer(data, table, e, table)
         for table in (*HANDED_BACK, *LINKAGE_WORK):
             data.execute(f"drop table if exists {table}")
-    sample = _store_case_sample(ws, ctx, path) if case else None
+    sample, sample_sha256 = _store_case_sample(ws, ctx, path) if case else (None, None)
     ctx.sample = sample
 
     if data is e:
@@ -274,25 +274,35 @@ def run_triage(
     }
     if case and sample:
         # this sample's own result, then the case across its samples (people counted once)
-        ex_case.store_sample_result(e, case, sample, sample_name or path.name, result)
+        ex_case.store_sample_result(
+            e,
+            case,
+            sample,
+            sample_name or path.name,
+            result,
+            sha256=sample_sha256,
+            file_bytes=path.stat().st_size,
+        )
         result["case_samples"] = ex_case.case_summary(e, case, rules or load_tier_rules())
         e.checkpoint()
     return result
 
 
-def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> str:
+def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> tuple[str, str]:
     """Keep the tokens of this sample's people under the case, for capture-recapture.
 
-    Returns the sample's id: a digest of the file, so re-triaging the same file replaces it.
+    Returns the sample's id (a prefix of the file's digest, so re-triaging the same file
+    replaces it) and the file's full SHA-256 (the CSIRT exports list it).
     """
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    sample = digest.hexdigest()[:16]
+    full = digest.hexdigest()
+    sample = full[:16]
     domain = ev_claims.primary_domain(ctx)
     if domain is None:
-        return sample
+        return sample, full
     e = ctx.engine
     e.execute(
         "create table if not exists ws.case_samples "
@@ -305,7 +315,7 @@ def _store_case_sample(ws: Workspace, ctx: TriageContext, path: Path) -> str:
         [ctx.case, sample, domain],
     )
     ws.engine.checkpoint()
-    return sample
+    return sample, full
 
 
 #: Genuine records shown, masked, in reports.

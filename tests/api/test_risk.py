@@ -190,12 +190,12 @@ def test_from_workspace_reads_case_exposure(workspace) -> None:  # type: ignore[
             """create temp table exposed_customers (
                  customer_key varchar, customer_ref varchar, source varchar, tier varchar,
                  remediation varchar, channel varchar, fields varchar[], line_tok varchar,
-                 records bigint, confidence double)"""
+                 records bigint, confidence double, line_reassigned boolean)"""
         )
         for key, tier, line in rows:
             e.execute(
                 "insert into exposed_customers values (?, 'C', 'crm', ?, 'r', 'sms', "
-                "['msisdn'], ?, 1, 1.0)",
+                "['msisdn'], ?, 1, 1.0, false)",
                 [key, tier, line],
             )
         store(SimpleNamespace(engine=e), case, sample)  # type: ignore[arg-type]
@@ -207,3 +207,33 @@ def test_from_workspace_reads_case_exposure(workspace) -> None:  # type: ignore[
 
 def test_empty_workspace_gives_empty_watchlist(workspace) -> None:  # type: ignore[no-untyped-def]
     assert len(Watchlist.from_workspace(workspace)) == 0
+
+
+def test_reassigned_line_is_decided_as_unlisted_and_says_why() -> None:
+    """A line reassigned since a case's leak: not raised for its current holder, with a reason;
+    the same line watched in another case (its current holder exposed there) stays watched."""
+    moved, both = LINES["sim_swap"], LINES["sim_replacement"]
+    rows = [
+        {"line_token": line_token(moved, KEYRING), "tier": UNLISTED, "watch_until": FAR,
+         "case": "old-copy", "reassigned": True},
+        {"line_token": line_token(both, KEYRING), "tier": UNLISTED, "watch_until": FAR,
+         "case": "old-copy", "reassigned": True},
+        {"line_token": line_token(both, KEYRING), "tier": "sim_replacement", "watch_until": FAR,
+         "case": "hss-dump"},
+    ]  # fmt: skip
+    wl = Watchlist.from_rows(rows)
+    assert len(wl) == 1 and line_token(moved, KEYRING) not in wl
+    decider = RiskDecider(wl, KEYRING)
+    unlisted = decider.decide("+51987999999", "sim_swap", "online", now=NOW)
+    d = decider.decide(moved, "sim_swap", "online", now=NOW)
+    assert (d.decision, d.risk, d.tier) == (unlisted.decision, unlisted.risk, UNLISTED)
+    assert d.case is None
+    assert d.reasons[0] == unlisted.reasons[0]
+    assert any("reassigned" in r and "old-copy" in r and "current holder" in r for r in d.reasons)
+    watched = decider.decide(both, "sim_swap", "online", now=NOW)
+    assert (watched.tier, watched.case) == ("sim_replacement", "hss-dump")
+    assert not any("reassigned" in r for r in watched.reasons)
+    # the note lasts as long as the case's watch would have
+    later = datetime(2100, 1, 2, tzinfo=UTC)
+    assert not any("reassigned" in r for r in decider.decide(moved, "sim_swap", "online",
+                                                             now=later).reasons)  # fmt: skip

@@ -85,6 +85,11 @@ def test_former_customers_whose_lines_were_reassigned(world: WorldFixture) -> No
     assert snap["earliest"] is not None and snap["earliest"] <= truth["snapshot_date"]
     assert snap["latest"] is not None and truth["snapshot_date"] <= snap["latest"]
 
+    # no record reaches a system of active lines: those rows are the new holders'
+    reached = ws.engine.fetch_one(
+        "select count(*) from bridged_rows where target in ('source:hss', 'source:billing')"
+    )
+    assert reached == (0,)
     customers = _truth(root, truth)
     number, moved = _crm_history(root)
     reassigned = {c for c in customers if c in moved}
@@ -167,8 +172,21 @@ def test_hss_dump_reaches_the_current_holder(world: WorldFixture) -> None:
     _, moved = _crm_history(root)
     assert set(moved.values()) & set(customers)
     assert result["exposure"]["lines_reassigned"] == 0
+    # the CRM rows the records stand on are in service on the dump's day, never closed ones
+    crm = ws.profile_for("source", "crm")
+    closed = ws.engine.fetch_one(
+        f"""select count(*) from (
+              select t_row from match_best where target = 'source:crm'
+              union all select t_row from bridged_rows where target = 'source:crm') m
+            join {crm} t on t._row = m.t_row where t.churn <= ?::DATE""",
+        [truth["snapshot_date"]],
+    )
+    assert closed == (0,)
     listed = {r["customer_id"] for r in exposure_rows(ws, case, load_tier_rules())}
     assert listed == set(customers)
+    snap = result["snapshot"]
+    assert snap["earliest"] <= truth["snapshot_date"] <= snap["latest"]
+    assert snap["width_days"] <= 31
 
 
 def test_open_adds_the_reassigned_column(tmp_path: Path) -> None:

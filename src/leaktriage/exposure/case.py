@@ -17,7 +17,7 @@ from typing import Any
 from leaktriage.engines.base import Engine
 from leaktriage.exposure.tiers import TierRules
 
-__all__ = ["case_summary", "same_source_samples", "store_sample_result"]
+__all__ = ["case_summary", "same_source_samples", "sample_results", "store_sample_result"]
 
 _RESULTS = "ws.case_sample_results"
 
@@ -30,13 +30,26 @@ def _ensure(e: Engine) -> None:
               snapshot_earliest date, snapshot_latest date, custody varchar,
               exposed_customers bigint, by_tier_json varchar)"""
     )
+    # added later, to tables written before: the sample's triage JSON (so commands can read a
+    # case's latest result) and the file's full SHA-256 and size (the CSIRT exports list them)
+    added = (("result_json", "varchar"), ("sha256", "varchar"), ("file_bytes", "bigint"))
+    for column, kind in added:
+        e.execute(f"alter table {_RESULTS} add column if not exists {column} {kind}")
 
 
 def store_sample_result(
-    e: Engine, case: str, sample: str, file_name: str, result: dict[str, Any]
+    e: Engine,
+    case: str,
+    sample: str,
+    file_name: str,
+    result: dict[str, Any],
+    *,
+    sha256: str | None = None,
+    file_bytes: int | None = None,
 ) -> None:
     """Keep one sample's own verdict, attribution, snapshot and exposure counts (no person's
-    data: labels, dates and counts only). Re-triaging the same file replaces its entry."""
+    data: labels, dates and counts only), its triage JSON, and the file's SHA-256 and size.
+    Re-triaging the same file replaces its entry."""
     import json
 
     _ensure(e)
@@ -44,7 +57,10 @@ def store_sample_result(
     snap = result.get("snapshot") or {}
     custody = result.get("custody") or {}
     e.execute(
-        f"insert into {_RESULTS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"""insert into {_RESULTS} (case_name, sample, file_name, triaged_at, label,
+              genuine_fraction, source, rows, snapshot_earliest, snapshot_latest, custody,
+              exposed_customers, by_tier_json, result_json, sha256, file_bytes)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             case,
             sample,
@@ -59,8 +75,25 @@ def store_sample_result(
             custody.get("holder"),
             int(result["exposure"]["customers"]),
             json.dumps(result["exposure"].get("by_tier") or {}),
+            json.dumps(result, default=str),
+            sha256,
+            file_bytes,
         ],
     )
+
+
+def sample_results(e: Engine, case: str) -> list[dict[str, Any]]:
+    """The triage JSON of each sample of ``case`` that kept one, oldest first (samples triaged
+    before the column existed kept none)."""
+    import json
+
+    _ensure(e)
+    rows = e.fetch_rows(
+        f"""select result_json from {_RESULTS} where case_name = ? and result_json is not null
+            order by triaged_at, sample""",
+        [case],
+    )
+    return [json.loads(r[0]) for r in rows]
 
 
 def same_source_samples(
@@ -101,11 +134,13 @@ def case_summary(e: Engine, case: str, rules: TierRules) -> dict[str, Any]:
             "custody": r[9],
             "exposed_customers": int(r[10]),
             "by_tier": json.loads(r[11] or "{}"),
+            "sha256": r[12],
+            "file_bytes": int(r[13]) if r[13] is not None else None,
         }
         for r in e.fetch_rows(
             f"""select sample, file_name, triaged_at, label, genuine_fraction, source, rows,
                        snapshot_earliest, snapshot_latest, custody, exposed_customers,
-                       by_tier_json
+                       by_tier_json, sha256, file_bytes
                 from {_RESULTS} where case_name = ? order by triaged_at, sample""",
             [case],
         )

@@ -10,7 +10,8 @@ source's row that shares the most domains is the record's row there. Up to :data
 such steps are taken (HSS → billing → CRM), never to a source the record already reached.
 
 Only rows the record can stand on are followed: candidates whose fields agree, whose hit could
-not be cross-checked (identifiers only), and probabilistic links; a candidate whose name or
+not be cross-checked (identifiers only; for records that agree in no source), and probabilistic
+links; a candidate whose name or
 birth date contradicts the record is a different person and is not followed. Placeholder
 tokens (``stop_<domain>``) are never joined on.
 
@@ -110,9 +111,14 @@ def bridge_links(
             select distinct leak_row, target, t_row from (
               select leak_row, target, t_row from match_best
               where target in ({marks}) and (agrees or comparable_fields = 0)
+                -- an unchecked hit (a phone number alone) only for a record that agrees
+                -- nowhere: it may be the line's later holder's row
+                and (agrees or leak_row not in (
+                    select leak_row from match_best where agrees and target in ({marks})
+                    union all select leak_row from linked_rows where target in ({marks})))
               union all select leak_row, target, t_row from linked_rows
               where target in ({marks}))""",
-        [*keys, *keys],
+        [*keys, *keys, *keys, *keys],
         step="bridge start",
     )
     engine.execute(

@@ -101,8 +101,9 @@ def write_hostile(out: Path, seed: int) -> list[dict[str, Any]]:
     body = "\n".join(
         ",".join(str(v) for v in rng.integers(0, 100, 5000)) for _ in range(20)
     )  # a few rows of 5,000 synthetic numbers
-    put("wide.csv", (header + "\n" + body + "\n").encode("ascii"), "ok",
-        "Header and 20 rows of 5,000 columns each.", rows=20, columns=5000)  # fmt: skip
+    put("wide.csv", (header + "\n" + body + "\n").encode("ascii"), "reject",
+        "Header and 20 rows of 5,000 columns each: over the 1,024-column limit (max_columns).",
+        rows=20, columns=5000)  # fmt: skip
     data, bad, lenient = _broken_csv(rng)
     put("broken_quoting.csv", data, "malformed",
         "Ragged rows and an unterminated quote on the last line (malformed_lines); stray text "
