@@ -37,6 +37,7 @@ from leaktriage._output import (
     write_json,
     write_report,
 )
+from leaktriage.cli_notify import register_notify
 from leaktriage.errors import LeakTriageError, exit_code_for
 from leaktriage.workspace import KEY_ENV, Workspace, default_workspace_path
 
@@ -65,6 +66,7 @@ exposure_app = typer.Typer(help="Exposed customers of a case: the notification l
 watchlist_app = typer.Typer(help="Exposed lines for the risk API.")
 user_app = typer.Typer(help="People who may log in to the service, with their roles.")
 apikey_app = typer.Typer(help="API keys of machine clients, with their scopes.")
+export_app = typer.Typer(help="A case for CSIRTs: STIX 2.1 bundles and MISP events (counts only).")
 app.add_typer(source_app, name="source")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(canary_app, name="canary")
@@ -73,6 +75,7 @@ app.add_typer(exposure_app, name="exposure")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(export_app, name="export")
 
 
 class EngineName(StrEnum):
@@ -626,6 +629,89 @@ def watchlist_export(
         out.print(f"{n:,} watched lines written to {out_file}")
 
 
+class Tlp(StrEnum):
+    """TLP 2.0 levels of an export."""
+
+    clear = "clear"
+    green = "green"
+    amber = "amber"
+    amber_strict = "amber+strict"
+    red = "red"
+
+
+def _export_case(kind: str, case: str, out_file: Path, **options: Any) -> None:
+    """Write a case's STIX bundle or MISP event (aggregate counts and file hashes only)."""
+
+    def body() -> tuple[str, int, int]:
+        from leaktriage.intel import load_case_facts
+
+        with _open_workspace() as ws:
+            facts = load_case_facts(ws.engine, case)
+        if kind == "stix":
+            from leaktriage.intel.stix import stix_document
+
+            write_json(out_file, stix_document(facts, **options))
+        else:
+            from leaktriage.intel.misp import misp_document
+
+            write_json(out_file, misp_document(facts, **options))
+        return facts.label, facts.exposed_customers, len(facts.sample_digests)
+
+    label, exposed, hashes = _run(body)
+    what = "STIX 2.1 bundle" if kind == "stix" else "MISP event"
+    out.print(
+        f"{what} of case '{case}' ({label}, {exposed:,} customers exposed, {hashes} sample "
+        f"hashes) written to {out_file}"
+    )
+
+
+ExportCaseOption = Annotated[str, typer.Option("--case", help="Case name given to triage.")]
+ExportOutOption = Annotated[Path, typer.Option("--out", help="Output JSON file.")]
+TlpOption = Annotated[Tlp, typer.Option("--tlp", help="TLP 2.0 marking of the export.")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--actor", help="Threat actor or group named in the claim (self-declared)."),
+]
+ClaimUrlOption = Annotated[
+    str | None, typer.Option("--claim-url", help="Where the claim was posted.")
+]
+ProducerOption = Annotated[
+    str, typer.Option("--producer", help="Name of the organisation producing the export.")
+]
+
+
+@export_app.command("stix")
+def export_stix(
+    case: ExportCaseOption,
+    out_file: ExportOutOption,
+    tlp: TlpOption = Tlp.amber,
+    actor: ActorOption = None,
+    claim_url: ClaimUrlOption = None,
+    producer: ProducerOption = "leaktriage",
+) -> None:
+    """Write a case as a STIX 2.1 bundle: incident (Incident Core Extension), impacts, defender
+    tasks, threat actor, the claim as a report, sample file hashes, TLP 2.0 marking."""
+    _export_case(
+        "stix", case, out_file, tlp=tlp.value, actor=actor, claim_url=claim_url, producer=producer
+    )
+
+
+@export_app.command("misp")
+def export_misp(
+    case: ExportCaseOption,
+    out_file: ExportOutOption,
+    tlp: TlpOption = Tlp.amber,
+    actor: ActorOption = None,
+    claim_url: ClaimUrlOption = None,
+    producer: ProducerOption = "leaktriage",
+) -> None:
+    """Write a case as a MISP event (JSON, offline): incident, report and file objects,
+    aggregate counters, TLP and threat-actor tags."""
+    _export_case(
+        "misp", case, out_file, tlp=tlp.value, actor=actor, claim_url=claim_url, producer=producer
+    )
+
+
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="User name.")],
@@ -895,3 +981,7 @@ def demo(
         out.print(f"[bold]demo done[/bold]: workspace {state.workspace}, outputs in {out_dir}")
 
     _run(body)
+
+
+# `leaktriage notify draft|customer` (regulator drafts, customer notices): in cli_notify.py
+register_notify(app, _run, _open_workspace)

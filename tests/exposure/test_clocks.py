@@ -200,8 +200,9 @@ def test_all_jurisdictions_sorted_by_deadline() -> None:
         discovered_at=utc("2026-11-25T09:00:00+00:00"),
     )
     assert [(o.jurisdiction, o.deadline.astimezone(UTC).isoformat(), o.clock) for o in owed] == [
+        ("EU-NIS2", "2026-11-26T09:00:00+00:00", "24 hours"),  # tie: by code
         ("EU-TELECOM", "2026-11-26T09:00:00+00:00", "24 hours"),
-        ("KR-KISA", "2026-11-26T09:00:00+00:00", "24 hours"),  # tie: by code
+        ("KR-KISA", "2026-11-26T09:00:00+00:00", "24 hours"),
         ("PE", "2026-11-27T09:00:00+00:00", "48 hours"),
         ("EU-GDPR", "2026-11-28T09:00:00+00:00", "72 hours"),
         ("KR-PIPC", "2026-11-28T09:00:00+00:00", "72 hours"),
@@ -215,17 +216,20 @@ def test_all_jurisdictions_sorted_by_deadline() -> None:
 
 
 TRIGGERS = [
-    pytest.param({"msisdn": 10}, 10, {"PE", "EU-GDPR", "EU-TELECOM", "KR-PIPC", "KR-KISA", "BR"},
+    pytest.param({"msisdn": 10}, 10,
+                 {"PE", "EU-GDPR", "EU-TELECOM", "EU-NIS2", "KR-PIPC", "KR-KISA", "BR"},
                  id="msisdn-only-under-500"),
-    pytest.param({"email": 499}, 499, {"PE", "EU-GDPR", "EU-TELECOM", "KR-PIPC", "KR-KISA", "BR"},
+    pytest.param({"email": 499}, 499,
+                 {"PE", "EU-GDPR", "EU-TELECOM", "EU-NIS2", "KR-PIPC", "KR-KISA", "BR"},
                  id="fcc-499-customers-not-owed"),
     pytest.param({"email": 500}, 500,
-                 {"PE", "EU-GDPR", "EU-TELECOM", "KR-PIPC", "KR-KISA", "BR", "US-FCC"},
+                 {"PE", "EU-GDPR", "EU-TELECOM", "EU-NIS2", "KR-PIPC", "KR-KISA", "BR", "US-FCC"},
                  id="fcc-500-customers-owed"),
     pytest.param({"ki": 3, "imsi": 3}, 600,
-                 {"PE", "EU-GDPR", "EU-TELECOM", "KR-PIPC", "KR-KISA", "BR", "US-FCC"},
+                 {"PE", "EU-GDPR", "EU-TELECOM", "EU-NIS2", "KR-PIPC", "KR-KISA", "BR", "US-FCC"},
                  id="sim-secrets-are-personal"),
-    pytest.param({"full_name": 5}, 5, {"PE", "EU-GDPR", "EU-TELECOM", "KR-PIPC", "KR-KISA", "BR"},
+    pytest.param({"full_name": 5}, 5,
+                 {"PE", "EU-GDPR", "EU-TELECOM", "EU-NIS2", "KR-PIPC", "KR-KISA", "BR"},
                  id="name-alone-is-personal-data-for-pe"),
     pytest.param({"msisdn": 0, "national_id": 0, "email": 0}, 0, set(), id="zero-counts"),
     pytest.param({"date": 900, "other": 900}, 900, set(), id="only-non-personal-types"),
@@ -301,7 +305,7 @@ def test_packaged_rules_shape() -> None:
     assert rules["version"] == 1
     assert rules["default"] == ["PE"]
     assert set(rules["jurisdictions"]) == {
-        "PE", "EU-GDPR", "EU-TELECOM", "KR-PIPC", "KR-KISA", "US-FCC", "BR"
+        "PE", "EU-GDPR", "EU-TELECOM", "EU-NIS2", "KR-PIPC", "KR-KISA", "US-FCC", "BR"
     }  # fmt: skip
     for code, spec in rules["jurisdictions"].items():
         assert spec["basis"].strip() and "\n" not in spec["basis"], code

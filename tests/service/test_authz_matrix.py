@@ -71,6 +71,19 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/cases/{name}/exposure"): ("cases:read", dict, {200}),
     ("GET", "/api/v1/cases/{name}/report"): ("cases:read", dict, {200}),
     ("GET", "/api/v1/cases/{name}/notification-list"): ("exposure:read", dict, {200}),
+    ("GET", "/api/v1/cases/{name}/export/stix"): ("cases:read", dict, {200}),
+    ("GET", "/api/v1/cases/{name}/export/misp"): ("cases:read", dict, {200}),
+    # regulator drafts: any jurisdiction of drafts.toml (an unknown one is 404 once authorized)
+    ("GET", "/api/v1/cases/{name}/notifications/{jurisdiction}.docx"): (
+        "cases:read",
+        lambda: {"path": f"/api/v1/cases/{CASE}/notifications/PE.docx"},
+        {200},
+    ),
+    ("GET", "/api/v1/cases/{name}/notifications/{jurisdiction}.html"): (
+        "cases:read",
+        lambda: {"path": f"/api/v1/cases/{CASE}/notifications/KR-PIPC.html"},
+        {200},
+    ),
     ("GET", "/api/v1/alerts"): ("alerts:read", dict, {200}),
     ("GET", "/api/v1/audit"): ("audit:read", dict, {200}),
     # the web UI (leaktriage.api.web)

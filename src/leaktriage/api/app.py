@@ -13,6 +13,8 @@ Routes (OpenAPI at ``/openapi.json``)::
     GET  /api/v1/cases/{name}/exposure    counts by tier and field
     GET  /api/v1/cases/{name}/report      the HTML report
     GET  /api/v1/cases/{name}/notification-list   CSV (exposure:read)
+    GET  /api/v1/cases/{name}/export/stix|misp    STIX 2.1 bundle, MISP event (counts only)
+    GET  /api/v1/cases/{name}/notifications/{jurisdiction}.docx|.html   regulator draft
     GET  /api/v1/alerts                   SIM changes on exposed lines
     GET  /api/v1/audit                    the audit trail (admins)
     GET  /api/v1/me, /healthz             plus the web UI (:mod:`leaktriage.api.web`)
@@ -794,8 +796,12 @@ def create_app(service: Service) -> FastAPI:
         entries, total = audit.entries(limit=limit, offset=offset, action=action)
         return {"total": total, "items": [e.to_json() for e in entries]}
 
+    from leaktriage.api.exports import install_exports
+    from leaktriage.api.notify import install_notify
     from leaktriage.api.web import install_web
 
+    install_exports(app, service)
+    install_notify(app, service)
     install_web(app, service)
     return app
 

@@ -132,7 +132,8 @@ def compute(
     e.execute(
         f"""create or replace temp table exposed_records as
             select l._row, r.customer_ref, r.source, r.email_ref, r.line_ref, r.confidence,
-                   coalesce(r.line_reassigned, false) as line_reassigned,
+                   {"false" if scope == "identity" else "coalesce(r.line_reassigned, false)"}
+                     as line_reassigned,
                    coalesce(r.line_tok, {"NULL" if scope == "identity" else "p.tok_phone"})
                      as line_tok,
                    coalesce(r.customer_ref, 'tok:' || coalesce({

@@ -313,22 +313,28 @@ class CsvReader(TextFormatReader):
             oversized = 0
             produced = 0
             cleaners: list[CleanText] = []
+            batches = self._arrow_batches(block, invalid, on_bytes, cleaners, tally)
             try:
-                for batch in self._arrow_batches(block, invalid, on_bytes, cleaners, tally):
-                    batch, dropped = self._drop_oversized(batch)
-                    oversized += dropped
-                    if fail and (invalid.count or oversized):
-                        raise self._first_error()
-                    if produced + batch.num_rows <= emitted:
-                        produced += batch.num_rows  # already handed out before a retry
-                        continue
-                    if produced < emitted:
-                        batch = batch.slice(emitted - produced)
-                        produced = emitted
-                    produced += batch.num_rows
-                    emitted = produced
-                    tally.rows += batch.num_rows
-                    yield self._finish(batch)
+                try:
+                    for batch in batches:
+                        batch, dropped = self._drop_oversized(batch)
+                        oversized += dropped
+                        if fail and (invalid.count or oversized):
+                            raise self._first_error()
+                        if produced + batch.num_rows <= emitted:
+                            produced += batch.num_rows  # already handed out before a retry
+                            continue
+                        if produced < emitted:
+                            batch = batch.slice(emitted - produced)
+                            produced = emitted
+                        produced += batch.num_rows
+                        emitted = produced
+                        tally.rows += batch.num_rows
+                        yield self._finish(batch)
+                finally:
+                    # Closed now, not when a traceback's frames are collected (maybe at exit,
+                    # with pyarrow's read-ahead still running).
+                    batches.close()
                 break
             except (pa.ArrowException, UnicodeDecodeError) as error:
                 message = str(error)  # may quote the file: inspected, never passed on

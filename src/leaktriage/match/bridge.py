@@ -90,6 +90,34 @@ def same_holding_sql(a: str, a_as_of: str, b: str, b_as_of: str) -> str:
     )
 
 
+def _holdings(
+    engine: Engine,
+    sources: Sequence[Target],
+    dates: Mapping[str, date | None],
+    rows: str,
+    *,
+    replace: bool,
+) -> None:
+    """Keep (or add to) ``bridge_holdings``: the line tokens, lifecycle dates and source as-of
+    date of the rows in table ``rows`` (leak_row, target, t_row) that records stand on."""
+    parts = []
+    params: list[object] = []
+    for t in sources:
+        toks = ", ".join(f"s.tok_{d}" for d in LINE_DOMAINS)
+        parts.append(
+            f"select r.leak_row, {toks}, s.activation, s.churn, "
+            f"{date_sql(dates.get(t.key))} as as_of "
+            f"from {rows} r join {t.profile} s on s._row = r.t_row where r.target = ?"
+        )
+        params.append(t.key)
+    head = (
+        "create or replace temp table bridge_holdings as "
+        if replace
+        else "insert into bridge_holdings "
+    )
+    engine.execute(head + " union all ".join(parts), params, step="bridge holdings")
+
+
 def bridge_links(
     engine: Engine, sources: Sequence[Target], as_of: Mapping[str, date | None] | None = None
 ) -> int:
@@ -125,6 +153,7 @@ def bridge_links(
         "create or replace temp table bridge_frontier as "
         "select leak_row, target, t_row from bridge_reached"
     )
+    _holdings(engine, sources, dates, "bridge_reached", replace=True)
     for hop in range(1, MAX_HOPS + 1):
         parts: list[str] = []
         params: list[object] = []
@@ -135,12 +164,14 @@ def bridge_links(
                 for d in DOMAINS:
                     if d not in a.spec.domains() or d not in b.spec.domains():
                         continue
-                    # a line or SIM: only to a row of the same holding (not a later holder's)
+                    # a line or SIM: only to a row of the same holding as every row of that
+                    # line the record stands on (a closed CRM row rules out the HSS row of
+                    # the number's later holder, even when reached from a 2019 billing row)
+                    same = same_holding_sql("x", "x.as_of", "t", date_sql(dates.get(b.key)))
                     holding = (
-                        " and "
-                        + same_holding_sql(
-                            "s", date_sql(dates.get(a.key)), "t", date_sql(dates.get(b.key))
-                        )
+                        f" and not exists (select 1 from bridge_holdings x "
+                        f"where x.leak_row = f.leak_row and x.tok_{d} = t.tok_{d} "
+                        f"and not {same})"
                         if d in LINE_DOMAINS
                         else ""
                     )
@@ -177,11 +208,12 @@ def bridge_links(
             "from bridge_step"
         )
         engine.execute("insert into bridge_reached select leak_row, target, t_row from bridge_step")
+        _holdings(engine, sources, dates, "bridge_step", replace=False)
         engine.execute(
             "create or replace temp table bridge_frontier as "
             "select leak_row, target, t_row from bridge_step"
         )
-    for table in ("bridge_reached", "bridge_frontier", "bridge_step"):
+    for table in ("bridge_reached", "bridge_frontier", "bridge_step", "bridge_holdings"):
         engine.execute(f"drop table if exists {table}")
     total = engine.count("bridged_rows")
     log.info("bridged %d record-source links across sources", total)
