@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,12 @@ def planted_identifiers(world: Path, manifest: dict[str, Any]) -> list[str]:
             for row in csv.DictReader(fh, delimiter=entry.get("delimiter") or ","):
                 values |= {row[c] for c in wanted if row.get(c)}
     return sorted(v for v in values if len(v) >= 6)
+
+
+def assert_no_identifier(text: str, planted: list[str]) -> None:
+    """Fail on any planted identifier (case-insensitive) or masked example value."""
+    assert len(planted) > 1000  # the search is over real data, not an empty list
+    pattern = re.compile("|".join(re.escape(v) for v in planted), re.IGNORECASE)
+    hits = sorted({m.group(0) for m in pattern.finditer(text)})
+    assert not hits, f"{len(hits)} identifiers in the export"
+    assert "***" not in text  # a masked example record

@@ -1,6 +1,6 @@
-"""Shared by tests/notify and tests/service: a small synthetic operator and two cases triaged from its leaks (``--case``), for the
-notification drafts; and the identifiers of the exposed people, planted to be searched for in
-every draft and notice.
+"""Shared by tests/notify and tests/service: a small synthetic operator and two cases triaged
+from its leaks (``--case``), for the notification drafts; and the identifiers of the exposed
+people, planted to be searched for in every draft and notice.
 
 * ``crm-case``: the genuine CRM leak (300 customers: MSISDN, DNI, names, e-mail, customer id),
   claimed at 22 million records;

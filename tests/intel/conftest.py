@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import log_watch
 from intel_world import CASE, DISCOVERED, FAKE, IntelCase, lt, planted_identifiers
 
 
@@ -39,4 +40,6 @@ def intel_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IntelCase]:
     ):
         r = lt(ws, "triage", str(path), "--case", case, "--discovered-at", DISCOVERED, *extra)
         assert r.exit_code == 0, r.output
-    yield IntelCase(world, ws, manifest, [crm, keys], planted_identifiers(world, manifest))
+    planted = planted_identifiers(world, manifest)
+    log_watch.plant(planted)  # and no log line of the run holds one
+    yield IntelCase(world, ws, manifest, [crm, keys], planted)

@@ -261,21 +261,23 @@ class CsvReader(TextFormatReader):
                         return
                     yield batch
             finally:
-                # Stopped early (a sample), pyarrow's read-ahead must be over before the stream
-                # closes, or its thread aborts or hangs the interpreter at exit.
+                # Stopped early (a sample, an error), pyarrow's read-ahead must be over before
+                # the stream closes, or its thread aborts or hangs the interpreter at exit: the
+                # stream ends at once, and the few blocks already read ahead are drained.
                 stream.stop()
                 reader.close()
                 stream.wait()
                 del reader
 
-    def _finish(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+    def _finish(self, batch: pa.RecordBatch, cleaners: list[CleanText]) -> pa.RecordBatch:
         """Drop the trailing column, put escapes and delimiters back, trim padding."""
         trim = self._dialect.trim
         plan = self._plan
         if not (self._dialect.trailing or trim or (plan and (plan.escape or plan.translated))):
             return batch
+        marks = cleaners[0].marks if cleaners else frozenset()
         arrays = [
-            restore(batch.column(i), plan, trim)
+            restore(batch.column(i), plan, trim, marks)
             for i, name in enumerate(self._physical)
             if name != _TRAILING
         ]
@@ -330,7 +332,7 @@ class CsvReader(TextFormatReader):
                         produced += batch.num_rows
                         emitted = produced
                         tally.rows += batch.num_rows
-                        yield self._finish(batch)
+                        yield self._finish(batch, cleaners)
                 finally:
                     # Closed now, not when a traceback's frames are collected (maybe at exit,
                     # with pyarrow's read-ahead still running).

@@ -50,7 +50,6 @@ _PAD = re.compile(r"(?:^|(?<=[\r\n])) +| +(?=[\r\n]|$)")
 _ESCAPE = re.compile(r"\\(\r\n|[\s\S])")
 
 # Private-use characters standing for what an escape meant until the parser has split fields.
-_NULL = "\ue000"
 _LF = "\ue001"
 _CR = "\ue002"
 _TAB = "\ue003"
@@ -59,7 +58,7 @@ _QUOTE = "\ue005"
 _DELIM = "\ue006"
 _LITERAL_SENTINEL = "\ue007"
 _BACKSLASH = "\ue008"
-_MARKS = re.escape(_NULL + _LF + _CR + _TAB + _NUL + _QUOTE + _DELIM + _LITERAL_SENTINEL)
+_MARKS = (_LF, _CR, _TAB, _NUL, _QUOTE, _DELIM, _LITERAL_SENTINEL)
 
 
 @dataclass(frozen=True)
@@ -139,6 +138,8 @@ class CleanText(io.RawIOBase):
         self.junk_lines: list[int] = []
         self.fallback_lines = 0
         self.nonascii = False
+        self.marks: frozenset[str] = frozenset()
+        """Private-use marks written so far (what :func:`restore` must look for)."""
         self.absorbed: list[int] = []
         """Output lines into which an escaped line break joined the next input line."""
         self._escapes = self._escape_table() if plan.escape else {}
@@ -360,7 +361,7 @@ class CleanText(io.RawIOBase):
     def _escape_table(self) -> dict[str, str]:
         plan = self._plan
         table = {
-            "N": _NULL,
+            "N": "",  # MySQL's NULL, a whole field: empty, which the parser reads as null
             "0": _NUL,
             "t": _TAB,
             "n": _LF,
@@ -405,6 +406,14 @@ class CleanText(io.RawIOBase):
         return _ESCAPE.sub(replace, text)
 
     def _transform(self, text: str) -> str:
+        text = self._rewrite(text)
+        if self._plan.escape or self._plan.translated:
+            for mark in _MARKS:
+                if mark not in self.marks and mark in text:
+                    self.marks |= {mark}
+        return text
+
+    def _rewrite(self, text: str) -> str:
         plan = self._plan
         first_line = self._first
         if plan.comments:
@@ -478,26 +487,31 @@ def _count_breaks(text: str, start: int, end: int) -> int:
     )
 
 
-def restore(array: pa.Array, plan: TextPlan | None, trim: bool) -> pa.Array:
-    """A parsed column with what :class:`CleanText` stood in for put back, trimmed if asked."""
-    if plan is not None and (plan.escape or plan.translated):
-        if pc.any(pc.match_substring_regex(array, f"[{_MARKS}{SENTINEL}]")).as_py():
-            if plan.escape:
-                array = pc.if_else(pc.equal(array, _NULL), pa.scalar(None, pa.string()), array)
-            token = " " if plan.spaces else plan.delimiter
-            pairs = [
-                (SENTINEL, token),
-                (_NULL, "N"),
-                (_LF, "\n"),
-                (_CR, "\r"),
-                (_TAB, "\t"),
-                (_NUL, "\x00"),
-                (_QUOTE, plan.quote or '"'),
-                (_DELIM, plan.delimiter),
-                (_LITERAL_SENTINEL, SENTINEL),
-            ]
-            for mark, value in pairs:
-                array = pc.replace_substring(array, mark, value)
+def restore(
+    array: pa.Array, plan: TextPlan | None, trim: bool, marks: frozenset[str] = frozenset()
+) -> pa.Array:
+    """A parsed column with what :class:`CleanText` stood in for put back, trimmed if asked.
+
+    ``marks`` are the private-use marks the cleaner wrote (:attr:`CleanText.marks`); only
+    those are looked for, one vectorized pass each, and replaced where present.
+    """
+    if plan is not None and plan.translated:
+        marks = marks | {SENTINEL}  # the delimiter inside a quoted value
+    if plan is not None and marks:
+        token = " " if plan.spaces else plan.delimiter
+        values = {
+            SENTINEL: token,
+            _LF: "\n",
+            _CR: "\r",
+            _TAB: "\t",
+            _NUL: "\x00",
+            _QUOTE: plan.quote or '"',
+            _DELIM: plan.delimiter,
+            _LITERAL_SENTINEL: SENTINEL,
+        }
+        for mark in sorted(marks):
+            if mark in values and pc.any(pc.match_substring(array, mark)).as_py():
+                array = pc.replace_substring(array, mark, values[mark])
     if trim:
         array = pc.utf8_trim_whitespace(array)
         array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)

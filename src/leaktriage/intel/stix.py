@@ -82,7 +82,7 @@ _OUTCOMES = ("cancelled", "failed", "ongoing", "pending", "successful", "unknown
 _LOSS = ("confirmed-loss", "contained", "exploited-loss", "none", "suspected-loss")
 
 
-@stix2.CustomExtension(
+ConfidentialityImpact: Any = stix2.CustomExtension(
     type="confidentiality-ext",
     properties=OrderedDict(
         [
@@ -92,12 +92,19 @@ _LOSS = ("confirmed-loss", "contained", "exploited-loss", "none", "suspected-los
             ("record_size", IntegerProperty(min=0)),
         ]
     ),
+)(
+    type(
+        "ConfidentialityImpact",
+        (),
+        {
+            "__doc__": "The confidentiality extension of an impact (Incident Extension Suite "
+            "2.0, 2.3.2.2)."
+        },
+    )
 )
-class ConfidentialityImpact:
-    """The confidentiality extension of an impact (Incident Extension Suite 2.0, 2.3.2.2)."""
 
 
-@stix2.CustomObject(
+Impact: Any = stix2.CustomObject(
     "impact",
     [
         ("impact_category", StringProperty(required=True)),
@@ -108,12 +115,10 @@ class ConfidentialityImpact:
         ("start_time_fidelity", EnumProperty(list(_TIMESTAMP_FIDELITY))),
     ],
     extension_name=IMPACT_EXTENSION,
-)
-class Impact:
-    """An impact of the incident (Incident Extension Suite 2.0, 2.3)."""
+)(type("Impact", (), {"__doc__": "An impact of the incident (Incident Extension Suite 2.0, 2.3)."}))
 
 
-@stix2.CustomObject(
+Task: Any = stix2.CustomObject(
     "task",
     [
         ("outcome", EnumProperty(list(_OUTCOMES), required=True)),
@@ -127,9 +132,7 @@ class Impact:
         ("template_refs", ListProperty(ReferenceProperty(valid_types=["course-of-action"]))),
     ],
     extension_name=TASK_EXTENSION,
-)
-class Task:
-    """A defender activity (Incident Extension Suite 2.0, 2.4)."""
+)(type("Task", (), {"__doc__": "A defender activity (Incident Extension Suite 2.0, 2.4)."}))
 
 
 def _tlp_marking(level: str) -> stix2.MarkingDefinition:
@@ -320,7 +323,7 @@ def stix_bundle(
     return stix2.Bundle(marking, identity, report, *refs)
 
 
-def _tasks(facts: CaseFacts, ids: _Ids, common: dict[str, Any], discovered: datetime) -> list[Task]:
+def _tasks(facts: CaseFacts, ids: _Ids, common: dict[str, Any], discovered: datetime) -> list[Any]:
     """The defender activities: detection, triage, each regulator notice, the customers'."""
     triaged = sorted(_ms(s.triaged_at) for s in facts.samples if s.triaged_at)
     tasks = [
