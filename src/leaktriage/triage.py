@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -52,6 +53,13 @@ SCHEMA_VERSION = 1
 HANDED_BACK = ("leak", "lp", "match_hits", "match_best", "linked_rows")
 #: Working tables of the linkage stage, dropped from a scale-out engine after the hand-back.
 LINKAGE_WORK = ("unsettled", "link_pairs")
+#: A scale-out engine runs probabilistic linkage itself only when a reference source has at
+#: least this many rows; smaller references are linked on the workspace engine after the
+#: hand-back (same model, same links: tests/spark/test_linkage_spark.py).
+SCALE_OUT_LINKAGE_MIN_ROWS = 2_000_000
+#: Environment variable that overrides :data:`SCALE_OUT_LINKAGE_MIN_ROWS` (0: always on the
+#: scale-out engine).
+SCALE_OUT_LINKAGE_ENV = "LEAKTRIAGE_SCALE_OUT_LINKAGE_MIN_ROWS"
 #: Rows read again from the head of the leak to pick masked examples from.
 SAMPLE_ROWS = 2000
 
@@ -131,23 +139,32 @@ def run_triage(
         claimed_records=claimed_records,
         case=case,
     )
+    # Linkage runs where the references are large: on a scale-out engine only against
+    # sources of SCALE_OUT_LINKAGE_MIN_ROWS rows or more (below, Spark's per-job overhead makes
+    # splink 10-50x slower than on the workspace engine, with the same links).
+    link_here = data is e or (
+        max((i.rows for i in infos.values() if i.kind == "source"), default=0)
+        < int(os.environ.get(SCALE_OUT_LINKAGE_ENV, SCALE_OUT_LINKAGE_MIN_ROWS))
+    )
     if data is e:
         match_exact(e, leak, targets)
     else:
         # the same SQL on the scale-out engine, against each target's exported index
         indexed = [replace(t, profile=ws.index_view(data, infos[t.key])) for t in targets]
         match_exact(data, leak, indexed)
-        stage("linkage")
-        # splink on the scale-out engine too (its SparkAPI), against the indexed profiles
-        linkage = ev_linkage.compute(replace(ctx, engine=data, targets=indexed))
+        if not link_here:
+            stage("linkage")
+            # splink on the scale-out engine too (its SparkAPI), against the indexed profiles
+            linkage = ev_linkage.compute(replace(ctx, engine=data, targets=indexed))
         for table in HANDED_BACK:
-            transfer(data, table, e, table)
+            if not (link_here and table == "linked_rows"):
+                transfer(data, table, e, table)
         for table in (*HANDED_BACK, *LINKAGE_WORK):
             data.execute(f"drop table if exists {table}")
     sample, sample_sha256 = _store_case_sample(ws, ctx, path) if case else (None, None)
     ctx.sample = sample
 
-    if data is e:
+    if link_here:
         stage("linkage")
         linkage = ev_linkage.compute(ctx)
     stage("evidence")

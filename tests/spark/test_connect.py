@@ -54,7 +54,13 @@ def test_triage_through_spark_connect(
     conf.mkdir()
     (conf / "spark-defaults.conf").write_text(DEFAULTS)
     on_connect = tmp_path / "connect.json"
-    env = {**os.environ, "SPARK_REMOTE": "local[2]", "SPARK_CONF_DIR": str(conf)}
+    # splink's SparkAPI over Connect, though the reference is small
+    env = {
+        **os.environ,
+        "SPARK_REMOTE": "local[2]",
+        "SPARK_CONF_DIR": str(conf),
+        "LEAKTRIAGE_SCALE_OUT_LINKAGE_MIN_ROWS": "0",
+    }
     env.pop("SPARK_MASTER", None)
     # the CLI as users run it, reporting which kind of session its engine got
     code = """
