@@ -43,7 +43,10 @@ def test_sms_names_the_operator_and_the_watch_months(notify_world: NotifyWorld) 
     settings = NotifySettings(controller="Movistar-like", contact="104")
     sms = customer_notice(facts, "sim_swap", "es", settings=settings).sms
     assert sms.startswith("Movistar-like:") and "12 meses" in sms and sms.endswith("Info: 104")
-    assert len(sms) <= 160
+    for language in ("es", "pt", "ko", "en"):
+        for tier in RISK_TIERS:
+            sms = customer_notice(facts, tier, language, settings=settings).sms
+            assert len(sms) <= 160, f"{tier}/{language}: {len(sms)} characters"
 
 
 def test_default_language_is_the_default_jurisdictions() -> None:

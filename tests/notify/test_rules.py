@@ -4,6 +4,7 @@ English, and each law's required items are there with their citation."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -113,14 +114,14 @@ def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
     text = (RULES / name).read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / name
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new), encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        pytest.param("[draft.BR]", "[draft.XX]", "no [draft.CODE] for jurisdiction(s) ['BR']",
+        pytest.param("draft.BR", "draft.XX", "no [draft.CODE] for jurisdiction(s) ['BR']",
                      id="jurisdiction-without-draft"),
         pytest.param('key = "nature"', 'key = "mood"', "is not one of", id="unknown-item-key"),
         pytest.param('language = "es"', 'language = "fr"', "no [fr] in vocabulary.toml",
@@ -134,7 +135,7 @@ def test_a_broken_drafts_file_is_refused_naming_the_key(
     tmp_path: Path, old: str, new: str, message: str
 ) -> None:
     path = _broken(tmp_path, "drafts.toml", old, new)
-    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("(", r"\(")):
+    with pytest.raises(InputError, match=re.escape(message)):
         load_draft_rules(drafts_path=path)
 
 
@@ -143,8 +144,8 @@ def test_a_broken_drafts_file_is_refused_naming_the_key(
     [
         pytest.param('u_ages = "O número', 'u_idades = "O número', "pt: missing key",
                      id="missing-key"),
-        pytest.param('s_total = "Titulares afectados (aproximado): {n}',
-                     's_total = "Titulares afectados (aproximado): {dni}', "placeholder",
+        pytest.param('s_total = "Titulares afetados (aproximado): {n}',
+                     's_total = "Titulares afetados (aproximado): {dni}', "placeholder",
                      id="placeholder-not-in-english"),
     ],
 )  # fmt: skip

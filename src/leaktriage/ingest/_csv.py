@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import BinaryIO
 
 import pyarrow as pa
@@ -217,7 +217,7 @@ class CsvReader(TextFormatReader):
         on_bytes: object,
         cleaners: list[CleanText],
         tally: Tally,
-    ) -> Iterator[pa.RecordBatch]:
+    ) -> Generator[pa.RecordBatch, None, None]:
         plan = self._plan
         codec = self._codec
         arrow_codec = "utf8" if plan or codec in ("utf-8", "utf-8-sig") else codec
@@ -265,9 +265,13 @@ class CsvReader(TextFormatReader):
                 # the stream closes, or its thread aborts or hangs the interpreter at exit: the
                 # stream ends at once, and the few blocks already read ahead are drained.
                 stream.stop()
+                try:
+                    while True:
+                        reader.read_next_batch()
+                except Exception:  # StopIteration, or the error that stopped the read
+                    pass
                 reader.close()
                 stream.wait()
-                del reader
 
     def _finish(self, batch: pa.RecordBatch, cleaners: list[CleanText]) -> pa.RecordBatch:
         """Drop the trailing column, put escapes and delimiters back, trim padding."""

@@ -373,7 +373,6 @@ def has_header(records: list[list[str]]) -> bool:
     return all(first[i] not in {r[i] for r in data} and "_" in first[i] for i in range(len(first)))
 
 
-_has_header = has_header  # the name the spreadsheet reader imports
 
 
 def _head_lines(text: str, complete: bool) -> tuple[list[str], int, int]:

@@ -25,9 +25,9 @@ from ._sniff import (
     detect_binary,
     detect_text_format,
     looks_like_junk,
-    starts_like_json,
     sniff_encoding,
     sniff_table,
+    starts_like_json,
 )
 
 __all__ = ["LeakReader", "open_input"]

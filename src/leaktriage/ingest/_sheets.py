@@ -7,7 +7,7 @@ and sheets without ``<dimension>``. It loads a whole sheet at once (0.7 GiB for 
 of 8 columns) and aborts the process when an allocation fails, so the first look at a workbook
 runs in a child process with a memory limit (:mod:`._sheetprobe`, :data:`SHEET_MEMORY_BYTES`):
 it counts each worksheet's rows and returns its first ~2,000 rows, from which the header is
-sniffed (typed cells first, then :func:`~._dialect._has_header` on their text) and the sample
+sniffed (typed cells first, then :func:`~._dialect.has_header` on their text) and the sample
 served, so :meth:`SheetReader.select` followed by a sample never parses a sheet again. Only
 the chosen sheet is then parsed here, once, when the rows after the sample are read.
 
@@ -37,7 +37,7 @@ import pyarrow as pa
 
 from leaktriage.errors import InputError, InputRejected
 
-from ._dialect import _has_header
+from ._dialect import has_header
 from ._limits import Tally
 from ._model import IngestOptions
 from ._office import check_package
@@ -133,7 +133,7 @@ def _sheet_header(rows: list[list[Any]]) -> bool:
             return True
     texts = [[render_cell(v) or "" for v in cells] for cells in rows]
     width = len(texts[0])
-    return _has_header([(t + [""] * width)[:width] for t in texts])
+    return has_header([(t + [""] * width)[:width] for t in texts])
 
 
 def _title_rows(head: list[tuple[int, list[Any]]]) -> int:

@@ -454,7 +454,7 @@ class StoppableStream(io.RawIOBase):
             return 0
         self._busy += 1
         try:
-            return self._inner.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
+            return self._inner.readinto(buffer)  # type: ignore[attr-defined]
         finally:
             self._busy -= 1
 
