@@ -252,7 +252,8 @@ def test_table_option_on_plain_csv_is_refused(tmp_path: Path) -> None:
     from leaktriage.errors import InputError
 
     path = _write(tmp_path, "a.csv", "dni,email\n40000000,a@b.pe\n")
-    with pytest.raises(InputError, match="one table"), open_input(
-        path, IngestOptions(table="Customer")
+    with (
+        pytest.raises(InputError, match="one table"),
+        open_input(path, IngestOptions(table="Customer")),
     ):
         pass

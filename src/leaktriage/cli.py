@@ -412,9 +412,7 @@ def source_list() -> None:
             items = ws.list()
         from leaktriage.vocab import IDENTIFIER_TYPES
 
-        table = Table(
-            "kind", "name", "as of", "rows", "identifiers", "added (UTC)", "divested"
-        )
+        table = Table("kind", "name", "as of", "rows", "identifiers", "added (UTC)", "divested")
         table.columns[3].justify = "right"
         table.columns[3].no_wrap = True
         for s in items:

@@ -271,9 +271,7 @@ def _match(words: list[str]) -> tuple[int, HeaderHint] | None:
     return best
 
 
-_ROLE_WORDS_LONGEST_FIRST: Final[tuple[str, ...]] = tuple(
-    sorted(_ROLES, key=len, reverse=True)
-)
+_ROLE_WORDS_LONGEST_FIRST: Final[tuple[str, ...]] = tuple(sorted(_ROLES, key=len, reverse=True))
 
 
 def date_role(name: str) -> str | None:

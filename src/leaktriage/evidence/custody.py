@@ -88,8 +88,8 @@ def _plans(ctx: TriageContext, target: Target, info: SourceInfo) -> tuple[int, i
 
 def _changed(ctx: TriageContext, target: Target, info: SourceInfo) -> tuple[int, int]:
     """(agreeing records compared, those whose plan or status differs from the archive's)."""
-    pairs = [(_column(ctx.leak_columns, t), _column(info.columns, t)) for t in ("plan", "status")]
-    pairs = [(a, b) for a, b in pairs if a and b]
+    found = [(_column(ctx.leak_columns, t), _column(info.columns, t)) for t in ("plan", "status")]
+    pairs = [(a, b) for a, b in found if a and b]
     if not pairs:
         return 0, 0
     differs = " or ".join(

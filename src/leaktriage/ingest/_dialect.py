@@ -373,8 +373,6 @@ def has_header(records: list[list[str]]) -> bool:
     return all(first[i] not in {r[i] for r in data} and "_" in first[i] for i in range(len(first)))
 
 
-
-
 def _head_lines(text: str, complete: bool) -> tuple[list[str], int, int]:
     """Physical lines of the head to sniff (the cut last one dropped), the longest line's
     length and number."""
