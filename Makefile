@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser demo test bench check clean
+.PHONY: install browser demo test test-quick bench check clean
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ demo: install
 
 test: install browser
 	$(BIN)/python -m pytest -q
+
+# The quick loop: everything but Spark and the browser tests (a few minutes on 2 cores).
+test-quick: install
+	$(BIN)/python -m pytest -q -m "not spark and not browser"
 
 bench: install
 	$(BIN)/python bench/ingest.py --rows 1000000

@@ -29,10 +29,34 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
+# -- markers by where a test lives: the quick loop leaves out the heavy ones ---------------------
+#: Marker of each test file or folder (relative to tests/) that needs a heavy component.
+_MARKED: dict[str, str] = {
+    "spark/": "spark",
+    "service/test_browser.py": "browser",
+    "report/test_browser.py": "browser",
+    "notify/test_browser.py": "browser",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
+    for item in items:
+        where = Path(str(item.path)).resolve().relative_to(root).as_posix()
+        for prefix, marker in _MARKED.items():
+            if where.startswith(prefix):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
 # -- no identifier in any log line of the run ------------------------------------------------------
 def pytest_configure(config: pytest.Config) -> None:
     import log_watch
 
+    for name, what in (
+        ("spark", "needs pyspark and a JVM (local Spark session)"),
+        ("browser", "runs headless Chromium through Playwright"),
+    ):
+        config.addinivalue_line("markers", f"{name}: {what}")
     log_watch.start()
 
 
