@@ -20,46 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from leaktriage.synth import generate_world
+from leaktriage.synth.truth import truth_exposure
 from leaktriage.triage import run_triage
 from leaktriage.workspace import Workspace
 
-NAME = {"full_name", "given_name", "surname"}
 NO_SOURCE = ("fabricated", "unrelated", "inconclusive")
-
-
-def expected_tier(types: set[str]) -> str:
-    """DESIGN.md's tiers, written out independently of the rules file."""
-    line = bool(types & {"msisdn", "phone"})
-    name = bool(types & NAME)
-    if types & {"ki", "opc"}:
-        return "sim_replacement"
-    if line and ("national_id" in types or (name and "birth_date" in types)):
-        return "sim_swap"
-    if "national_id" in types and name and "birth_date" in types:
-        return "identity_theft"
-    if types & {"email", "msisdn", "phone"} and name:
-        return "phishing"
-    return "low"
-
-
-def truth_tiers(root: Path, entry: dict[str, Any]) -> dict[str, int]:
-    """Exposed customers per tier the ground truth gives (another holder's list: our customers
-    in it, by their person fields)."""
-    identity = entry.get("exposure_scope") == "identity"
-    columns = entry.get("columns") or {}
-    per_customer: dict[str, set[str]] = {}
-    for r in pq.read_table(root / "truth" / f"{entry['name']}.parquet").to_pylist():
-        if r["customer_id"] and (identity or r["is_genuine"]):
-            types = {columns.get(c, c) for c in r["fields_true"]} - {"other"}
-            per_customer.setdefault(r["customer_id"], set()).update(types)
-    tiers: dict[str, int] = {}
-    for types in per_customer.values():
-        tier = expected_tier(types)
-        tiers[tier] = tiers.get(tier, 0) + 1
-    return tiers
 
 
 def _register(ws: Workspace, root: Path, entries: list[tuple[str, dict[str, Any]]]) -> None:
@@ -83,7 +49,7 @@ def _judge(root: Path, ws: Workspace, spec: str, s: dict[str, Any]) -> bool:
     inside = (snap["earliest"] is None or snap["earliest"] <= (truth_day or "9")) and (
         snap["latest"] is None or (truth_day or "0") <= snap["latest"]
     )
-    tiers_true = truth_tiers(root, s)
+    _, tiers_true = truth_exposure(root, s)
     tiers_ok = r["exposure"]["by_tier"] == tiers_true
     custody_true = (s.get("custody") or {}).get("holder")
     custody_got = (r.get("custody") or {}).get("holder")

@@ -15,49 +15,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 
 from leaktriage.exposure.customers import PRECAUTIONARY
 from leaktriage.synth._hard_ops import OTHER_PLANS
+from leaktriage.synth.truth import truth_exposure
 from leaktriage.triage import run_triage
 from leaktriage.workspace import Workspace
 
-NAME = {"full_name", "given_name", "surname"}
 OPERATOR_TYPES = {"msisdn", "phone", "customer_id", "plan", "imsi", "iccid", "imei", "status"}
-
-
-def expected_tier(types: set[str]) -> str:
-    """DESIGN.md's tiers, written out independently of the rules file."""
-    line = bool(types & {"msisdn", "phone"})
-    name = bool(types & NAME)
-    if types & {"ki", "opc"}:
-        return "sim_replacement"
-    if line and ("national_id" in types or (name and "birth_date" in types)):
-        return "sim_swap"
-    if "national_id" in types and name and "birth_date" in types:
-        return "identity_theft"
-    if types & {"email", "msisdn", "phone"} and name:
-        return "phishing"
-    return "low"
-
-
-def identity_truth(root: Path, entry: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
-    """Exposure the truth gives: each of our customers in the list, by the fields of theirs it
-    holds truly (their person fields; never the line, which is another operator's)."""
-    per_customer: dict[str, set[str]] = {}
-    for r in pq.read_table(root / "truth" / f"{entry['name']}.parquet").to_pylist():
-        if r["customer_id"]:
-            types = {entry["columns"][c] for c in r["fields_true"]} - {"other"}
-            per_customer.setdefault(r["customer_id"], set()).update(types)
-    by_field: dict[str, int] = {}
-    by_tier: dict[str, int] = {}
-    for types in per_customer.values():
-        for t in types:
-            by_field[t] = by_field.get(t, 0) + 1
-        tier = expected_tier(types)
-        by_tier[tier] = by_tier.get(tier, 0) + 1
-    return by_field, by_tier
 
 
 def _entry(manifest: dict[str, Any], name: str) -> dict[str, Any]:
@@ -80,7 +46,7 @@ def test_other_operator_list_is_unrelated(world: tuple[Path, dict[str, Any], Wor
     assert f"0 of {shared:,} phone numbers" in reasons[0]
 
     # exposure: their identity only, by the truth; never a line of ours
-    by_field, by_tier = identity_truth(root, entry)
+    by_field, by_tier = truth_exposure(root, entry, identity=True)
     exposure = result["exposure"]
     assert exposure["by_tier"] == by_tier
     assert exposure["by_field"] == by_field

@@ -20,26 +20,12 @@ import pyarrow.parquet as pq
 from leaktriage.api.risk import UNLISTED, RiskDecider, Watchlist
 from leaktriage.exposure.export import WATCHLIST_COLUMNS, exposure_rows, watchlist_rows
 from leaktriage.exposure.tiers import load_tier_rules
+from leaktriage.synth.truth import expected_tier
 from leaktriage.triage import run_triage
 from leaktriage.workspace import Workspace
 
 WorldFixture = tuple[Path, dict[str, Any], Workspace]
 SCENARIO = "former_customers_reassigned"
-NAME = {"full_name", "given_name", "surname"}
-
-
-def _expected_tier(types: set[str]) -> str:
-    """DESIGN.md's tiers, written out independently of the rules file."""
-    line = bool(types & {"msisdn", "phone"})
-    if types & {"ki", "opc"}:
-        return "sim_replacement"
-    if line and ("national_id" in types or (types & NAME and "birth_date" in types)):
-        return "sim_swap"
-    if "national_id" in types and types & NAME and "birth_date" in types:
-        return "identity_theft"
-    if types & {"email", "msisdn", "phone"} and types & NAME:
-        return "phishing"
-    return "low"
 
 
 def _truth(root: Path, entry: dict[str, Any]) -> dict[str, set[str]]:
@@ -96,7 +82,7 @@ def test_former_customers_whose_lines_were_reassigned(world: WorldFixture) -> No
     assert len(reassigned) == truth["lines_reassigned"] >= 0.25 * len(customers)
     by_tier: dict[str, int] = {}
     for types in customers.values():
-        by_tier[_expected_tier(types)] = by_tier.get(_expected_tier(types), 0) + 1
+        by_tier[expected_tier(types)] = by_tier.get(expected_tier(types), 0) + 1
     exposure = result["exposure"]
     assert exposure["by_tier"] == by_tier
     # both counts: the exposed persons, and those whose leaked line is now someone else's
