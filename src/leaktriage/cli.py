@@ -515,7 +515,7 @@ def triage(
         typer.Option(
             "--jurisdiction",
             help="Jurisdiction whose obligations apply (repeatable: PE, EU-GDPR, EU-TELECOM, "
-            "KR-PIPC, KR-KISA, US-FCC, BR). Default: the rules file's default.",
+            "EU-NIS2, KR-PIPC, KR-KISA, US-FCC, BR). Default: the rules file's default.",
         ),
     ] = None,
     rules_file: RulesOption = None,
