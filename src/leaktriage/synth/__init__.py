@@ -93,7 +93,12 @@ def generate_world(
     scenarios += write_hard_lines(replace(world, rng=np.random.default_rng([seed, 12, 6])))
     # a divested unit's archive and two leaks of it (registered only where custody is tested)
     custody = write_custody(
-        np.random.default_rng([seed, 12, 3]), out_dir, pop, cust.person, max(300, customers // 10)
+        np.random.default_rng([seed, 12, 3]),
+        out_dir,
+        pop,
+        cust.person,
+        max(300, customers // 10),
+        numbers_taken=cust.msisdn,
     )
     step("hostile", 0.95)
     hostile = write_hostile(out_dir / "hostile", seed)

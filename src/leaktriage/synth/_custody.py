@@ -107,11 +107,17 @@ def _truth(out: Path, name: str, codes: pa.Array, person: np.ndarray, genuine: n
 
 
 def write_custody(
-    rng: np.random.Generator, out: Path, pop: Population, customers_person: np.ndarray, size: int
+    rng: np.random.Generator,
+    out: Path,
+    pop: Population,
+    customers_person: np.ndarray,
+    size: int,
+    numbers_taken: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Write the unit's archive and its two leaks under ``out/custody``; return the manifest
     entry ``{source, scenarios}``. ``customers_person``: persons who are the main operator's
-    customers (the unit's customers are drawn from the others)."""
+    customers (the unit's customers are drawn from the others); ``numbers_taken``: the main
+    operator's lines, which the unit's never are."""
     sale, as_of = _fmt.days(SALE_DATE), _fmt.days(AS_OF)
     buyer_day = sale + BUYER_DAYS
     free = np.setdiff1d(np.arange(pop.size), customers_person)
@@ -128,7 +134,12 @@ def write_custody(
     ).astype(np.int32)
     code = _fmt.sorted_unique(rng, n_unit + len(newcomers), 10_000_000, 100_000_000)
     code = rng.permutation(code)
-    msisdn = mobile_numbers(rng, n_unit + len(newcomers), T.OWN_PREFIXES)
+    # the unit's lines went with it: none is a line the seller's own customers hold
+    wanted = n_unit + len(newcomers)
+    msisdn = mobile_numbers(rng, 2 * wanted, T.OWN_PREFIXES)
+    if numbers_taken is not None:
+        msisdn = msisdn[~np.isin(msisdn, numbers_taken)]
+    msisdn = msisdn[:wanted]
     pw = np.asarray(T.PLAN_WEIGHTS)
     plan_idx = rng.choice(len(T.PLANS), n_unit, p=pw / pw.sum())
     plans = _fmt.table_take(T.PLANS, plan_idx)
