@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.progress import (
@@ -637,22 +637,15 @@ class Tlp(StrEnum):
     red = "red"
 
 
-def _export_case(kind: str, case: str, out_file: Path, **options: Any) -> None:
+def _export_case(kind: Literal["stix", "misp"], case: str, out_file: Path, **options: Any) -> None:
     """Write a case's STIX bundle or MISP event (aggregate counts and file hashes only)."""
 
     def body() -> tuple[str, int, int]:
-        from leaktriage.intel import load_case_facts
+        from leaktriage.intel import export_document, load_case_facts
 
         with _open_workspace() as ws:
             facts = load_case_facts(ws.engine, case)
-        if kind == "stix":
-            from leaktriage.intel.stix import stix_document
-
-            write_json(out_file, stix_document(facts, **options))
-        else:
-            from leaktriage.intel.misp import misp_document
-
-            write_json(out_file, misp_document(facts, **options))
+        write_json(out_file, export_document(kind, facts, **options))
         return facts.label, facts.exposed_customers, len(facts.sample_digests)
 
     label, exposed, hashes = _run(body)

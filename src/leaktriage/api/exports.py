@@ -16,7 +16,7 @@ Thin routes over :mod:`leaktriage.intel`; installed by :func:`~leaktriage.api.ap
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse
@@ -55,19 +55,14 @@ def install_exports(app: FastAPI, service: Service) -> None:
     """Add the two export routes to ``app``."""
     audit = service.audit
 
-    def _export(kind: str, name: str, who: Principal, options: dict[str, Any]) -> JSONResponse:
-        from leaktriage.intel import load_case_facts
+    def _export(
+        kind: Literal["stix", "misp"], name: str, who: Principal, options: dict[str, Any]
+    ) -> JSONResponse:
+        from leaktriage.intel import export_document, load_case_facts
 
         latest = _result_or_409(service, name)
         facts = load_case_facts(service.db().engine, name, fallback_result=latest)
-        if kind == "stix":
-            from leaktriage.intel.stix import stix_document
-
-            doc = stix_document(facts, **options)
-        else:
-            from leaktriage.intel.misp import misp_document
-
-            doc = misp_document(facts, **options)
+        doc = export_document(kind, facts, **options)
         audit.record(
             who.name, who.kind, f"case.export_{kind}", case=name, records=facts.exposed_customers
         )
