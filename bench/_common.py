@@ -35,6 +35,19 @@ def measure_here(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def read_all(path: str) -> tuple[int, Any]:
+    """Every row of ``path`` through ``leaktriage.ingest.open_input(...).batches()``: the row
+    count and the ingest report. Import ``leaktriage.ingest`` before timing a call: the
+    import is not part of the read."""
+    from leaktriage.ingest import open_input
+
+    rows = 0
+    with open_input(path) as reader:
+        for batch in reader.batches():
+            rows += batch.num_rows
+        return rows, reader.report
+
+
 def in_child(script: str, *args: str) -> dict[str, Any]:
     """Run ``script --child ARGS`` in a fresh interpreter; it prints one JSON line last."""
     proc = subprocess.run(
