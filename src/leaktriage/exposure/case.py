@@ -11,6 +11,7 @@ the same source (:func:`same_source_samples`).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,8 +51,6 @@ def store_sample_result(
     """Keep one sample's own verdict, attribution, snapshot and exposure counts (no person's
     data: labels, dates and counts only), its triage JSON, and the file's SHA-256 and size.
     Re-triaging the same file replaces its entry."""
-    import json
-
     _ensure(e)
     e.execute(f"delete from {_RESULTS} where case_name = ? and sample = ?", [case, sample])
     snap = result.get("snapshot") or {}
@@ -85,8 +84,6 @@ def store_sample_result(
 def sample_results(e: Engine, case: str) -> list[dict[str, Any]]:
     """The triage JSON of each sample of ``case`` that kept one, oldest first (samples triaged
     before the column existed kept none)."""
-    import json
-
     _ensure(e)
     rows = e.fetch_rows(
         f"""select result_json from {_RESULTS} where case_name = ? and result_json is not null
@@ -115,8 +112,6 @@ def same_source_samples(
 def case_summary(e: Engine, case: str, rules: TierRules) -> dict[str, Any]:
     """The case across its samples: each sample's own result, and the union of exposed
     customers (counted once, highest tier) — the ``case_samples`` block of the triage JSON."""
-    import json
-
     _ensure(e)
     samples = [
         {

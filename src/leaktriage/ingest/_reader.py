@@ -107,6 +107,12 @@ def _reader_for(part: Part, display: str, options: IngestOptions) -> FormatReade
     return CsvReader(part.open, display, options, encoding, dialect)
 
 
+def _names_member(wanted: str, member: str) -> bool:
+    """Whether a (lower-cased) table name given by the user names archive member ``member``:
+    its path in the archive, or its file name alone."""
+    return bool(member) and wanted in (member.lower(), member.rsplit("/", 1)[-1].lower())
+
+
 class LeakReader:
     """An opened input. Use as a context manager: private temporary files go on close.
 
@@ -200,19 +206,14 @@ class LeakReader:
             part, reader = self._all[0]
             if reader.tables:
                 reader.select(name)
-            elif not part.name or wanted not in (
-                part.name.lower(),
-                part.name.rsplit("/", 1)[-1].lower(),
-            ):
+            elif not _names_member(wanted, part.name):
                 raise InputError(
                     f"no table {name!r}: the input holds one table", path=self._display
                 )
             self._readers = self._all
         else:
             members = [
-                (part, reader)
-                for part, reader in self._all
-                if wanted in (part.name.lower(), part.name.rsplit("/", 1)[-1].lower())
+                (part, reader) for part, reader in self._all if _names_member(wanted, part.name)
             ]
             if not members:
                 for part, reader in self._all:
